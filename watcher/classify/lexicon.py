@@ -1,0 +1,754 @@
+"""The vocabulary the classifier reads policies with: data types, recipients, purposes, verbs, cues.
+
+Every entry maps surface wording to one canonical name, so that two wordings of the same practice
+("originating IP" / "real IP address") compare equal and a changed practice compares different.
+Patterns are matched on lower-cased, whitespace-collapsed text. Order matters where one phrase
+contains another: the more specific entries come first and consume their span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from watcher.models import Category
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One canonical thing a policy can name, and how it is spelled."""
+
+    name: str
+    pattern: re.Pattern[str]
+    kind: str  # "data", "vpn", "recipient", "purpose"
+    group: str = ""  # for recipients: the class a named company belongs to
+
+
+def _re(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_IP = r"ip(?:v[46])?(?:[- ]address(?:es)?)?s?"
+
+# VPN log fields: what a no-logs promise is about. Starting to keep any of them is critical.
+VPN_FIELDS: tuple[Term, ...] = tuple(
+    Term(name, _re(*alts), "vpn")
+    for name, alts in (
+        (
+            "assigned IP",
+            (
+                rf"(?:assigned|outgoing|vpn|exit|egress|shared|server|vpn server)[- ]{_IP}",
+                rf"{_IP} (?:assigned|allocated) (?:to you|by (?:us|our servers?))",
+            ),
+        ),
+        (
+            "source IP",
+            (
+                rf"(?:source|originating|real|original|incoming|home|client|users?'?|your|true)"
+                rf"[- ]{_IP}",
+                r"ip address(?:es)? (?:you connect from|of (?:the|your) (?:device|users?))",
+            ),
+        ),
+        (
+            "connection timestamps",
+            (
+                r"connection (?:time ?stamps?|times?|dates?|start(?: and end)? times?)",
+                r"time ?stamps?",
+                r"(?:date|time)s? and (?:date|time)s? of (?:your |each )?"
+                r"(?:connections?|sessions?|logins?|log-ins?)",
+                r"(?:login|log-in|connect(?:ion)?) (?:and disconnect(?:ion)? )?times?",
+                r"when you (?:connect|log in|logged in|connected)",
+            ),
+        ),
+        (
+            "session duration",
+            (
+                r"session (?:lengths?|durations?|times?)",
+                r"(?:duration|length)s? of (?:your |each )?(?:sessions?|connections?)",
+                r"connection (?:durations?|lengths?)",
+                r"how long you (?:stay |remain |were |are )?connected",
+            ),
+        ),
+        (
+            "bandwidth",
+            (
+                r"bandwidth(?: usage| used| consumption)?",
+                r"(?:traffic|data) (?:volume|usage|consumption)",
+                r"amount of (?:data|traffic) (?:transferred|used|you (?:use|transfer))",
+            ),
+        ),
+        ("DNS queries", (r"dns (?:queries|query|requests?|lookups?|logs?)",)),
+        (
+            "browsing activity",
+            (
+                r"browsing (?:history|activity|activities|data|habits|behaviou?r)",
+                r"traffic (?:destinations?|directions?|content|data|logs?)",
+                r"(?:websites?|sites?|pages?|urls?) (?:that )?you (?:visit|visited|browse|access)",
+                r"(?:websites?|sites?|ip addresses) (?:you )?visited",
+                r"destination (?:websites?|ip(?: address)?(?:es)?|servers?)",
+                r"online activit(?:y|ies)",
+                r"activity logs?",
+                r"content of (?:your )?(?:traffic|communications)",
+                r"data content",
+                r"(?:what|the content) you (?:do|access|download) online",
+            ),
+        ),
+    )
+)
+
+DATA_TYPES: tuple[Term, ...] = tuple(
+    Term(name, _re(*alts), "data")
+    for name, alts in (
+        ("email", (r"e-?mail(?: address(?:es)?)", r"e-?mails? you send")),
+        (
+            "payment",
+            (
+                r"payment (?:information|details|data|method(?: details)?|card)s?",
+                r"(?:credit|debit) card(?: numbers?| details)?",
+                r"bank account(?: numbers?| details)?",
+                r"billing (?:information|details|records|history)",
+                r"card numbers?",
+            ),
+        ),
+        (
+            "postal address",
+            (
+                r"(?:postal|mailing|billing|home|residential|street|physical|business) address(?:es)?",
+            ),
+        ),
+        ("phone", (r"(?:tele)?phone numbers?", r"mobile (?:phone )?numbers?")),
+        (
+            "device id",
+            (
+                r"device (?:ids?|identifiers?)",
+                r"advertising (?:ids?|identifiers?)",
+                r"idfa|gaid|aaid",
+                r"mobile identifiers?",
+                r"unique (?:device )?identifiers?",
+                r"imei",
+            ),
+        ),
+        (
+            "device information",
+            (
+                r"device (?:type|model|information|data|details)",
+                r"operating system(?: version)?",
+                r"browser (?:type|version)",
+                r"user[- ]agent",
+                r"app(?:lication)? version",
+            ),
+        ),
+        (
+            "location",
+            (r"(?:precise |approximate |gps |geo-?)?locations?(?: data)?", r"geolocation", r"gps"),
+        ),
+        ("IP address", (rf"{_IP}",)),
+        ("cookies", (r"cookies?", r"web beacons?", r"(?:tracking )?pixels?", r"local storage")),
+        (
+            "usage data",
+            (
+                r"usage (?:data|information|statistics|stats)",
+                r"crash (?:reports?|logs?)",
+                r"diagnostic (?:data|information|reports?)",
+                r"performance data",
+            ),
+        ),
+        (
+            "government id",
+            (r"government[- ](?:issued )?(?:identification|id)", r"passports?", r"id cards?"),
+        ),
+        ("name", (r"(?:full |first |last |real |legal |your |subscriber |screen |user ?)names?",)),
+        ("credentials", (r"passwords?", r"login credentials")),
+        (
+            "messages",
+            (r"contents? of (?:your |the )?(?:messages?|emails?|support requests?)", r"chat logs?"),
+        ),
+        ("contacts", (r"contact lists?", r"address books?", r"your contacts")),
+        ("biometrics", (r"biometric(?: data| information| identifiers)?", r"face ?prints?")),
+        ("health data", (r"health (?:data|information)",)),
+        ("personal data", (r"personal(?:ly identifiable)? (?:data|information)", r"pii")),
+    )
+)
+
+# Named companies, each with the recipient class it belongs to: naming one inside a class already
+# disclosed is minor (more specific); one whose class was never disclosed is a new recipient class.
+_COMPANIES: tuple[tuple[str, str, str], ...] = (
+    ("Google Analytics", r"google analytics", "analytics providers"),
+    ("Google Ads", r"google ads|adwords|doubleclick|admob", "advertisers"),
+    ("Facebook", r"facebook|meta(?: platforms| pixel)?|instagram", "advertisers"),
+    ("TikTok", r"tiktok", "advertisers"),
+    ("Criteo", r"criteo", "advertisers"),
+    ("LinkedIn", r"linkedin", "advertisers"),
+    ("Microsoft Advertising", r"bing ads|microsoft advertising", "advertisers"),
+    ("Stripe", r"stripe", "payment processors"),
+    ("PayPal", r"paypal", "payment processors"),
+    ("Braintree", r"braintree", "payment processors"),
+    ("Paddle", r"paddle", "payment processors"),
+    ("Adyen", r"adyen", "payment processors"),
+    ("Mixpanel", r"mixpanel", "analytics providers"),
+    ("Amplitude", r"amplitude", "analytics providers"),
+    ("Segment", r"segment(?:\.(?:io|com))", "analytics providers"),
+    ("Hotjar", r"hotjar", "analytics providers"),
+    ("Firebase", r"firebase", "analytics providers"),
+    ("AppsFlyer", r"appsflyer", "analytics providers"),
+    ("Adjust", r"adjust(?:\.com| gmbh)", "analytics providers"),
+    ("Matomo", r"matomo|piwik", "analytics providers"),
+    ("Plausible", r"plausible", "analytics providers"),
+    ("AWS", r"aws|amazon web services", "service providers"),
+    ("Google Cloud", r"google cloud(?: platform)?|gcp", "service providers"),
+    ("Microsoft Azure", r"azure", "service providers"),
+    ("Cloudflare", r"cloudflare", "service providers"),
+    ("DigitalOcean", r"digitalocean|digital ocean", "service providers"),
+    ("Hetzner", r"hetzner", "service providers"),
+    ("OVH", r"ovh(?:cloud)?", "service providers"),
+    ("Zendesk", r"zendesk", "service providers"),
+    ("Intercom", r"intercom", "service providers"),
+    ("Freshdesk", r"freshdesk", "service providers"),
+    ("Mailchimp", r"mailchimp", "service providers"),
+    ("SendGrid", r"sendgrid", "service providers"),
+    ("Sentry", r"sentry", "service providers"),
+    ("HubSpot", r"hubspot", "service providers"),
+    ("Salesforce", r"salesforce", "service providers"),
+)
+
+RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
+    Term(name, _re(*alts), "recipient", name)
+    for name, alts in (
+        (
+            "advertisers",
+            (
+                r"advertis(?:ers|ing (?:partners|networks|companies|platforms))",
+                r"ad (?:networks?|partners|platforms|exchanges)",
+                r"marketing partners",
+            ),
+        ),
+        (
+            "analytics providers",
+            (r"analytics (?:providers?|partners|services?|companies|tools|vendors)",),
+        ),
+        ("data brokers", (r"data brokers?",)),
+        (
+            "affiliates",
+            (
+                r"affiliate(?:s|d companies)",
+                r"subsidiaries",
+                r"parent compan(?:y|ies)",
+                r"group compan(?:y|ies)",
+                r"sister compan(?:y|ies)",
+            ),
+        ),
+        (
+            "law enforcement",
+            (r"law enforcement(?: agenc(?:y|ies)| officials| authorities)?", r"police"),
+        ),
+        (
+            "government",
+            (
+                r"government(?:al)?(?: agenc(?:y|ies)| authorit(?:y|ies)| officials| bodies| entities)?",
+                r"public authorit(?:y|ies)",
+                r"regulators?",
+                r"intelligence (?:agenc(?:y|ies)|services)",
+            ),
+        ),
+        (
+            "payment processors",
+            (r"payment (?:processors?|providers?|gateways?|service providers?)",),
+        ),
+        (
+            "service providers",
+            (
+                r"(?:third[- ]party )?service providers",
+                r"vendors",
+                r"(?:sub-?)?processors",
+                r"contractors",
+                r"hosting providers",
+                r"suppliers",
+            ),
+        ),
+        (
+            "acquirer",
+            (
+                r"(?:merger|acquisition|sale of (?:all or part of )?(?:our|the) (?:business|company|assets))",
+            ),
+        ),
+        (
+            "third parties",
+            (
+                r"third[- ]part(?:y|ies)",
+                r"outside parties",
+                r"other (?:companies|parties)",
+                r"partners",
+            ),
+        ),
+    )
+)
+
+COMPANIES: tuple[Term, ...] = tuple(
+    Term(name, _re(alts), "recipient", cls) for name, alts, cls in _COMPANIES
+)
+
+PURPOSES: tuple[Term, ...] = tuple(
+    Term(name, _re(*alts), "purpose")
+    for name, alts in (
+        (
+            "advertising",
+            (
+                r"advertis(?:ing|ements?)",
+                r"(?:targeted|personali[sz]ed|interest-based|relevant) ads",
+                r"ads",
+                r"ad targeting",
+            ),
+        ),
+        (
+            "AI training",
+            (
+                r"train(?:ing)? (?:our |of )?(?:ai|artificial intelligence|machine[- ]learning|"
+                r"language )?models?",
+                r"machine learning",
+                r"artificial intelligence",
+            ),
+        ),
+        ("marketing", (r"marketing", r"promotion(?:al|s)?", r"newsletters?", r"special offers")),
+        (
+            "analytics",
+            (r"analytics", r"statistic(?:s|al)", r"analy[sz]e (?:the )?(?:usage|trends)"),
+        ),
+        ("fraud prevention", (r"fraud", r"abuse", r"spam")),
+        (
+            "legal compliance",
+            (r"comply with (?:the |applicable |our )?(?:law|legal)", r"legal obligations?"),
+        ),
+        ("profiling", (r"profil(?:ing|es?)",)),
+        ("research", (r"research",)),
+    )
+)
+
+ALL_TERMS: tuple[Term, ...] = VPN_FIELDS + COMPANIES + RECIPIENT_CLASSES + PURPOSES + DATA_TYPES
+
+# Verbs, by the group compared between versions, and the "sense" of each group: +1 when saying
+# "no" protects users (we do not log), -1 when saying "yes" protects them (we will notify you).
+VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    (
+        "sell",
+        1,
+        _re(
+            r"sell(?:s|ing)?",
+            r"sold",
+            r"rent(?:s|ing)?",
+            r"trad(?:e|es|ing)",
+            r"monetiz(?:e|es|ing)",
+        ),
+    ),
+    (
+        "share",
+        1,
+        _re(
+            r"shar(?:e|es|ed|ing)",
+            r"disclos(?:e|es|ed|ing|ure)",
+            r"transfer(?:s|red|ring)?",
+            r"provid(?:e|es|ed|ing) (?:\w+ )?(?:information |data )?to",
+            r"giv(?:e|es|en|ing) (?:\w+ )?(?:information |data )?to",
+            r"hand(?:s|ed)? over",
+            r"pass(?:es|ed)? (?:on|along)",
+            r"make (?:\w+ )?available",
+            r"releas(?:e|es|ed)",
+            r"turn(?:s|ed)? over",
+        ),
+    ),
+    (
+        "keep",
+        1,
+        _re(
+            r"collect(?:s|ed|ing|ion)?",
+            r"gather(?:s|ed|ing)?",
+            r"record(?:s|ed|ing)?",
+            r"log(?:s|ged|ging)?",
+            r"stor(?:e|es|ed|ing|age)",
+            r"retain(?:s|ed|ing)?",
+            r"retention",
+            r"keep(?:s|ing)?",
+            r"kept",
+            r"maintain(?:s|ed|ing)?",
+            r"sav(?:e|es|ed|ing)",
+            r"hold(?:s|ing)?",
+            r"captur(?:e|es|ed|ing)",
+            r"obtain(?:s|ed)?",
+            r"receiv(?:e|es|ed)",
+            r"monitor(?:s|ed|ing)?",
+            r"track(?:s|ed|ing)?",
+            r"access(?:es|ed)? (?:to )?your",
+            r"possess",
+            r"no-logs?",
+        ),
+    ),
+    ("use", 1, _re(r"us(?:e|es|ed|ing)", r"process(?:es|ed|ing)?", r"analy[sz](?:e|es|ed|ing)")),
+    (
+        "notify",
+        -1,
+        _re(
+            r"notif(?:y|ies|ied|ication)",
+            r"inform(?:s|ed)? you",
+            r"let you know",
+            r"tell you",
+            r"alert you",
+        ),
+    ),
+    (
+        "delete",
+        -1,
+        _re(
+            r"delet(?:e|es|ed|ion)", r"eras(?:e|es|ed|ure)", r"purg(?:e|es|ed)", r"destroy(?:s|ed)?"
+        ),
+    ),
+    (
+        "protect",
+        -1,
+        _re(
+            r"encrypt(?:s|ed|ion)?",
+            r"hash(?:es|ed)?",
+            r"anonymi[sz](?:e|es|ed)",
+            r"ram-only",
+            r"diskless",
+        ),
+    ),
+)
+
+# Markers of how strongly a clause states a practice (DESIGN.md: never > do not > do not ... except
+# > currently do not > may > do).
+NEVER = re.compile(
+    r"\b(?:never|will not|won't|shall not|under no circumstances?|in no (?:event|case)|"
+    r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time))\b"
+)
+NEGATION = re.compile(
+    r"\b(?:not|n't|no|none|neither|nor|zero|without|nothing|free of|refrain from|no-logs?|"
+    r"non-logging)\b|n't\b"
+)
+EXCEPTION = re.compile(
+    r"\b(?:except|unless|other than|apart from|aside from|besides|with the exception of|"
+    r"excluding|save for|but may|except where|without your (?:prior |express )?consent)\b"
+)
+HEDGE = re.compile(
+    r"\b(?:currently|at (?:this|the present) time|at present|presently|for now|as of now|yet)\b"
+)
+MAY = re.compile(
+    r"\b(?:may|might|can|could|reserve the right|from time to time|where (?:necessary|needed)|"
+    r"in some cases|occasionally|if (?:required|requested|needed))\b"
+)
+
+# Topic cues: wording that puts a sentence in a category even without a recognised practice.
+CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
+    (
+        Category.VPN_LOGGING,
+        _re(
+            r"no-?logs?",
+            r"zero[- ]logs?",
+            r"connection logs?",
+            r"vpn (?:logs?|traffic|connection|sessions?)",
+            r"(?:usage|activity|traffic) logs?",
+            r"logging policy",
+            r"log(?:s|ging)? of (?:your|user)",
+        ),
+    ),
+    (
+        Category.GOVERNMENT_ACCESS,
+        _re(
+            r"law enforcement",
+            r"court orders?",
+            r"subpoenas?",
+            r"warrants?",
+            r"canary",
+            r"legal process",
+            r"authorities",
+            r"government(?:al)?",
+            r"national security",
+            r"gag orders?",
+            r"police",
+            r"intelligence agenc(?:y|ies)",
+            r"legal requests?",
+            r"transparency report",
+            r"request(?:s)? (?:from|by) (?:a )?(?:court|authorit)",
+        ),
+    ),
+    (
+        Category.JURISDICTION,
+        _re(
+            r"jurisdictions?",
+            r"governed by",
+            r"laws of",
+            r"incorporated",
+            r"headquarter(?:s|ed)",
+            r"registered (?:in|office)",
+            r"based in",
+            r"(?:located|established) in",
+            r"five eyes",
+            r"fourteen eyes",
+            r"14 eyes",
+            r"transfer(?:s|red)? (?:\w+ )?(?:outside|abroad|to other countries|across borders)",
+            r"cross-border",
+            r"(?:routed|stored|processed) (?:through|in) (?:one or more |other |different )?countr",
+            r"data controller",
+            r"controller of",
+        ),
+    ),
+    (
+        Category.USER_RIGHTS,
+        _re(
+            r"rights? to",
+            r"your rights",
+            r"request (?:access|deletion|erasure|a copy|correction)",
+            r"opt[- ]?out",
+            r"withdraw (?:your )?consent",
+            r"rectif(?:y|ication)",
+            r"portability",
+            r"object to",
+            r"lodge a complaint",
+            r"supervisory authority",
+            r"access, (?:correct|update)",
+            r"delete your (?:account|data|personal)",
+            r"unsubscrib",
+        ),
+    ),
+    (
+        Category.SECURITY,
+        _re(
+            r"encrypt(?:s|ed|ion)?",
+            r"secur(?:e|ity|ed)",
+            r"aes-?\d*",
+            r"tls",
+            r"ssl",
+            r"breach(?:es)?",
+            r"ram-only",
+            r"diskless",
+            r"audit(?:s|ed|or)?",
+            r"safeguards?",
+            r"two-factor|2fa",
+            r"hash(?:ed|ing)?",
+            r"access controls?",
+            r"unauthori[sz]ed access",
+        ),
+    ),
+    (
+        Category.TRACKING,
+        _re(
+            r"cookies?",
+            r"pixels?",
+            r"web beacons?",
+            r"tracking",
+            r"trackers?",
+            r"track(?:s|ed)?",
+            r"fingerprint(?:ing)?",
+            r"do not track",
+            r"sdks?",
+            r"google analytics",
+            r"hotjar",
+            r"mixpanel",
+            r"amplitude",
+            r"firebase",
+            r"appsflyer",
+            r"session replay",
+            r"retarget(?:ing)?",
+            r"tag manager",
+        ),
+    ),
+    (
+        Category.POLICY_CHANGES,
+        _re(
+            r"changes? (?:to|of) (?:this|our|the) (?:privacy )?(?:policy|notice|terms)",
+            r"(?:update|modify|revise|amend|change) (?:this|our|the) (?:privacy )?(?:policy|notice|terms)",
+            r"material changes?",
+            r"updated (?:policy|version)",
+            r"last (?:updated|modified|revised)",
+            r"effective (?:date|as of|from|on)",
+            r"continued use",
+            r"revised policy",
+            r"changes will",
+            r"notice of changes",
+        ),
+    ),
+    (
+        Category.SCOPE,
+        _re(
+            r"children",
+            r"minors?",
+            r"under (?:the age of )?(?:1[3-8]|thirteen|sixteen|eighteen)",
+            r"age of",
+            r"years old",
+            r"parents?",
+            r"guardians?",
+            r"(?:this|the) (?:privacy )?policy (?:applies|covers|does not apply)",
+            r"applies to",
+            r"(?:means|refers to|is defined as)",
+            r"definitions?",
+            r"(?:is|are)(?: not)? (?:considered |treated as |regarded as )?personal (?:data|information)",
+            r"anonymous",
+            r"anonymi[sz]ed",
+        ),
+    ),
+    (
+        Category.CONTACT,
+        _re(
+            r"contact us",
+            r"contact (?:our|the) (?:data protection officer|dpo|support|privacy team)",
+            r"data protection officer",
+            r"dpo",
+            r"reach (?:us|our)",
+            r"write to us",
+            r"questions (?:about|regarding|or concerns)",
+            r"email us",
+            r"[\w.+-]+@[\w-]+\.[\w.]+",
+            r"\[email protected\]",
+            r"mailing address",
+            r"our address",
+        ),
+    ),
+    (
+        Category.RETENTION,
+        _re(
+            r"retain(?:s|ed)?",
+            r"retention",
+            r"delet(?:e|ed|es)",
+            r"as long as",
+            r"period",
+            r"indefinitely",
+            r"purg(?:e|ed)",
+            r"keep (?:it|them|this|your|such)",
+            r"kept",
+            r"stored for",
+            r"after (?:\w+ )?(?:days|months|years|hours|minutes)",
+        ),
+    ),
+    (
+        Category.SHARING,
+        _re(
+            r"shar(?:e|es|ed|ing)",
+            r"disclos(?:e|es|ed|ure)",
+            r"sell(?:s|ing)?",
+            r"sold",
+            r"rent(?:s|ing)?",
+            r"third[- ]part(?:y|ies)",
+            r"partners",
+            r"affiliates",
+            r"service providers",
+            r"transfer(?:s|red)? (?:it|your|personal|data|information)",
+            r"advertisers",
+            r"processors",
+        ),
+    ),
+    (
+        Category.PURPOSE,
+        _re(
+            r"purposes?",
+            r"in order to",
+            r"we use (?:your|this|the|such)",
+            r"used (?:to|for)",
+            r"uses (?:your|this)",
+            r"to (?:improve|provide|personali[sz]e|send|market|analy[sz]e|train)",
+        ),
+    ),
+    (
+        Category.COLLECTION,
+        _re(
+            r"collect(?:s|ed|ing|ion)?",
+            r"gather(?:s|ed)?",
+            r"we receive",
+            r"you provide",
+            r"information (?:we|you) (?:collect|provide)",
+            r"obtain",
+        ),
+    ),
+)
+
+# Countries for jurisdiction changes; the Five/Nine/Fourteen Eyes members are where a move is read
+# as weakening (intelligence-sharing alliances are what VPN users choose jurisdictions to avoid).
+FOURTEEN_EYES = frozenset(
+    {
+        "united states",
+        "united kingdom",
+        "canada",
+        "australia",
+        "new zealand",
+        "denmark",
+        "france",
+        "netherlands",
+        "norway",
+        "germany",
+        "belgium",
+        "italy",
+        "spain",
+        "sweden",
+    }
+)
+_COUNTRY_ALIASES = {
+    "usa": "united states",
+    "u.s.": "united states",
+    "u.s.a.": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "u.k.": "united kingdom",
+    "england": "united kingdom",
+    "bvi": "british virgin islands",
+}
+COUNTRIES = frozenset(
+    FOURTEEN_EYES
+    | {
+        "panama",
+        "british virgin islands",
+        "switzerland",
+        "iceland",
+        "romania",
+        "sweden",
+        "seychelles",
+        "cyprus",
+        "malaysia",
+        "singapore",
+        "hong kong",
+        "china",
+        "russia",
+        "ireland",
+        "estonia",
+        "lithuania",
+        "luxembourg",
+        "israel",
+        "india",
+        "japan",
+        "bulgaria",
+        "cayman islands",
+        "belize",
+        "costa rica",
+        "czech republic",
+        "poland",
+        "finland",
+        "austria",
+        "portugal",
+        "greece",
+        "ukraine",
+        "united arab emirates",
+        "brazil",
+        "mexico",
+        "taiwan",
+        "south korea",
+        "turkey",
+        "gibraltar",
+        "isle of man",
+        "netherlands antilles",
+        "delaware",
+        "california",
+        "european union",
+        "eea",
+    }
+)
+COUNTRY_RE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(c) for c in sorted(COUNTRIES | set(_COUNTRY_ALIASES), key=len, reverse=True)
+    )
+    + r")(?!\w)"
+)
+
+
+def country(word: str) -> str:
+    """The canonical name of a matched country (aliases like ``u.s.`` folded in)."""
+    return _COUNTRY_ALIASES.get(word, word)
+
+
+CORE_VPN = frozenset(t.name for t in VPN_FIELDS)

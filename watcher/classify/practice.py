@@ -1,0 +1,347 @@
+"""Reading one sentence as the practices it states.
+
+A practice is who does what with which data, shared with whom, why, how strongly, and for how
+long. We read it shallowly but deterministically: clauses are cut at conjunctions that start a new
+statement, each clause gets a modality level from its markers, and every lexicon term in a clause is
+bound to the nearest verb group before it. Two sentences state the same practice when they yield
+the same claims, however many other words differ: that is what makes paraphrases cosmetic and a
+one-word negation flip material.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from watcher.classify import lexicon as lx
+from watcher.models import Category
+
+# Modality levels, most protective first (DESIGN.md): a higher level is more permissive.
+NEVER, NOT, NOT_EXCEPT, NOT_CURRENTLY, MAY, DO = range(6)
+LEVEL_WORDS = {
+    NEVER: "never",
+    NOT: "do not",
+    NOT_EXCEPT: "do not ... except",
+    NOT_CURRENTLY: "currently do not",
+    MAY: "may",
+    DO: "do",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement about one thing: ``(group, item)`` says what, ``level`` how strongly.
+
+    ``sense`` is +1 when a negative statement protects users (we do not log) and -1 when a positive
+    one does (we will notify you). ``verb`` and ``phrase`` are the words quoted in reasons.
+    """
+
+    group: str
+    item: str
+    kind: str
+    level: int
+    sense: int
+    verb: str
+    phrase: str
+    cls: str = ""  # recipient class of a named company
+    clause: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.group, self.item)
+
+    @property
+    def permissiveness(self) -> int:
+        """How much the statement lets the provider do, on one scale for both senses."""
+        return self.level if self.sense > 0 else DO - self.level
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    seconds: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    """Everything the classifier reads out of one sentence."""
+
+    claims: tuple[Claim, ...]
+    verbs: dict[str, int]  # verb group -> level of the clause holding it (the most permissive)
+    durations: tuple[Duration, ...]
+    countries: frozenset[str]
+    contacts: frozenset[str]
+    ages: frozenset[int]
+    numbers: frozenset[str]
+    categories: frozenset[Category]
+    safeguards: frozenset[str]
+
+
+_CLAUSE_SPLIT = re.compile(
+    r";|:|\(|\)|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|"
+    r",? and (?=(?:we|do|does|will|never|may|don't|doesn't|won't|it|they|is|are)\b)|"
+    r",? or (?=(?:we|will|may)\b)"
+)
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "twenty": 20,
+    "twenty-four": 24, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
+    "a": 1, "an": 1, "a single": 1,
+}
+_UNIT_SECONDS = {
+    "second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
+    "week": 7 * 86400, "month": 30 * 86400, "year": 365 * 86400,
+}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+DURATION = re.compile(
+    _NUM + r"(?:\s*\((\d+)\))?[\s-]*(?:calendar |business |full )?"
+    r"(second|minute|min|hour|hr|day|week|month|year)s?\b"
+)
+UNBOUNDED = re.compile(
+    r"\b(?:indefinitely|permanently|forever|for an unlimited|no (?:fixed|set) (?:period|limit)|"
+    r"as long as (?:necessary|needed|required|we (?:need|see fit|deem)|is (?:necessary|needed))|"
+    r"as long as (?:it is|they are) (?:necessary|needed|useful))\b"
+)
+ACCOUNT_LIFETIME = re.compile(
+    r"\b(?:as long as|while|until) (?:your|the) account (?:is|remains) (?:active|open)|"
+    r"for the (?:life|lifetime|duration) of your (?:account|subscription)\b"
+)
+IMMEDIATE = re.compile(
+    r"\b(?:immediately|in real[- ]time|real-time|in memory only|"
+    r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed))|"
+    r"at the end of (?:each|your|the) (?:session|connection))\b"
+)
+AGE = re.compile(
+    r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"
+    + _NUM
+    + r"(?:\s*\((\d+)\))?(?!\s*(?:%|days|months|hours|minutes|weeks))"
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email protected\]")
+URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+STREET = re.compile(
+    r"\b\d+[a-z]?,? [a-z .]+ (?:street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd|lane|"
+    r"strasse|straße|suite|floor)\b[^.;]*|\bp\.?o\.? box \d+"
+)
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
+SAFEGUARD = re.compile(
+    r"\b(?:valid |legally binding |binding |lawful )?(?:court orders?|warrants?|subpoenas?|"
+    r"legally binding requests?|mlat)\b"
+)
+ONLY = re.compile(r"\bonly\b")
+DEFINITION = re.compile(
+    r"(?P<subject>[\w ,'-]{2,60}?)\s+(?:is|are)\s+(?P<neg>not\s+|never\s+)?"
+    r"(?:considered\s+|treated\s+as\s+|regarded\s+as\s+|deemed\s+)?(?:to be\s+)?"
+    r"(?:personal (?:data|information)|personally identifiable)"
+)
+RIGHTS = (
+    ("access", re.compile(r"\b(?:access|a copy|know what)\b")),
+    ("deletion", re.compile(r"\b(?:delet|eras|be forgotten)")),
+    ("correction", re.compile(r"\b(?:correct|rectif|updat)")),
+    ("portability", re.compile(r"\bportab")),
+    ("objection", re.compile(r"\bobject\b")),
+    ("restriction", re.compile(r"\brestrict")),
+    ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
+    ("withdraw consent", re.compile(r"\bwithdraw")),
+    ("complaint", re.compile(r"\b(?:complain|lodge)")),
+)
+RIGHTS_CUE = re.compile(
+    r"\b(?:right to|rights to|you (?:can|may|are entitled to|have the option to) "
+    r"(?:request|ask|exercise|obtain|access|delete|correct|object|opt|withdraw|lodge|update))\b"
+)
+CANARY = re.compile(r"\b(?:warrant )?canary\b")
+RETROACTIVE = re.compile(
+    r"\b(?:previously collected|already collected|collected (?:before|prior to|previously)|"
+    r"retroactive(?:ly)?|information (?:we|that we) (?:already|previously) (?:hold|have))\b"
+)
+NOTIFY = re.compile(
+    r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
+    r"tell you|alert you)\b"
+)
+GOVERNMENT = re.compile(
+    r"\b(?:law enforcement|government|authorit(?:y|ies)|court|subpoena|warrant|legal process|police|"
+    r"legal (?:request|demand)s?|gag order)"
+)
+POLICY_CHANGE = re.compile(r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)")
+BREACH = re.compile(r"\bbreach")
+NOTICE_CONTEXT = re.compile(r"\b(?:notice|notify|prior to|in advance|before (?:the|they|changes))\b")
+RESPONSE_CONTEXT = re.compile(r"\b(?:respond|reply|answer|process (?:your|the) request)\b")
+
+
+def _number(word: str, digits: str | None) -> float:
+    if digits:
+        return float(digits)
+    if word in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[word])
+    return float(word)
+
+
+def clause_level(clause: str) -> int:
+    """The modality of one clause on the never ... do scale."""
+    negated = bool(lx.NEVER.search(clause) or lx.NEGATION.search(clause))
+    if negated:
+        if lx.EXCEPTION.search(clause):
+            return NOT_EXCEPT
+        if lx.HEDGE.search(clause):
+            return NOT_CURRENTLY
+        return NEVER if lx.NEVER.search(clause) else NOT
+    if lx.MAY.search(clause):
+        return MAY
+    return DO
+
+
+def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
+    """Lexicon terms in a clause, longest-first so that "source IP" wins over "IP address"."""
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, lx.Term, str]] = []
+    for term in lx.ALL_TERMS:
+        for m in term.pattern.finditer(clause):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            taken.append((s, e))
+            found.append((s, term, m.group(0)))
+    found.sort(key=lambda f: f[0])
+    return found
+
+
+def _verbs(clause: str) -> list[tuple[int, str, int, str]]:
+    found = []
+    for group, sense, pattern in lx.VERB_GROUPS:
+        for m in pattern.finditer(clause):
+            found.append((m.start(), group, sense, m.group(0)))
+    found.sort()
+    return found
+
+
+def read(text: str) -> Practice:
+    """The practice one (lower-cased, date-masked) sentence states."""
+    claims: list[Claim] = []
+    verbs: dict[str, int] = {}
+    last_verb: tuple[str, int, str] | None = None
+    for raw_clause in _CLAUSE_SPLIT.split(text):
+        clause = raw_clause.strip()
+        if not clause:
+            continue
+        level = clause_level(clause)
+        found_verbs = _verbs(clause)
+        for _, group, _, _ in found_verbs:
+            verbs[group] = max(verbs.get(group, -1), level)
+        for pos, term, phrase in _terms(clause):
+            before = [v for v in found_verbs if v[0] < pos]
+            if before:
+                _, group, sense, verb = before[-1]
+            elif found_verbs:
+                _, group, sense, verb = found_verbs[0]
+            elif last_verb is not None:
+                group, sense, verb = last_verb
+            else:
+                continue
+            if sense < 0:
+                continue  # "we encrypt your email": a protection, not a practice over the data
+            if term.kind == "recipient" and group != "sell":
+                group = "share"
+            elif term.kind == "purpose" and group != "sell":
+                group = "use"
+            claims.append(
+                Claim(group, term.name, term.kind, level, sense, verb, phrase, term.group, clause)
+            )
+        if found_verbs:
+            _, group, sense, verb = found_verbs[-1]
+            last_verb = (group, sense, verb)
+        claims.extend(_special_claims(clause, level, text))
+    claims.extend(_definition_claims(text))
+    return Practice(
+        claims=tuple(claims),
+        verbs=verbs,
+        durations=durations(text),
+        countries=frozenset(lx.country(m.group(0)) for m in lx.COUNTRY_RE.finditer(text)),
+        contacts=frozenset(
+            m.group(0).rstrip(".,;)")
+            for rx in (EMAIL, URL, PHONE, STREET)
+            for m in rx.finditer(text)
+        ),
+        ages=ages(text),
+        numbers=frozenset(NUMBER.findall(text)),
+        categories=cue_categories(text),
+        safeguards=frozenset(m.group(0) for m in SAFEGUARD.finditer(text)),
+    )
+
+
+def _special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
+    """Promises that are not a verb over a data type: canaries, rights, notices, retroactivity."""
+    out: list[Claim] = []
+    m = CANARY.search(clause)
+    if m:
+        out.append(
+            Claim("publish", "warrant canary", "safeguard", level, -1, "publish", m.group(0), "", clause)
+        )
+    cue = RIGHTS_CUE.search(clause)
+    if cue:
+        tail = clause[cue.start() :]
+        for name, rx in RIGHTS:
+            if rx.search(tail):
+                out.append(Claim("right", name, "right", level, -1, "right to", name, "", clause))
+    m = NOTIFY.search(clause)
+    if m:
+        if GOVERNMENT.search(sentence):
+            item = "user notice of government requests"
+        elif POLICY_CHANGE.search(sentence):
+            item = "notice of policy changes"
+        elif BREACH.search(sentence):
+            item = "breach notification"
+        else:
+            item = ""
+        if item:
+            out.append(Claim("notify", item, "notice", level, -1, m.group(0), item, "", clause))
+    m = RETROACTIVE.search(clause)
+    if m:
+        out.append(
+            Claim("apply", "previously collected data", "terms", level, 1, "apply", m.group(0), "", clause)
+        )
+    return out
+
+
+def _definition_claims(text: str) -> list[Claim]:
+    out: list[Claim] = []
+    for m in DEFINITION.finditer(text):
+        subject = m.group("subject")
+        for _, term, phrase in _terms(subject)[-1:]:
+            level = NOT if m.group("neg") else DO
+            out.append(
+                Claim("define", term.name, "definition", level, -1, "personal data", phrase, "", m.group(0))
+            )
+    return out
+
+
+def durations(text: str) -> tuple[Duration, ...]:
+    """Every period a sentence names, in seconds; unbounded ones as infinity."""
+    out = [
+        Duration(_number(m.group(1), m.group(2)) * _UNIT_SECONDS[m.group(3)], m.group(0))
+        for m in DURATION.finditer(text)
+    ]
+    out += [Duration(math.inf, m.group(0)) for m in UNBOUNDED.finditer(text)]
+    out += [Duration(1e15, m.group(0)) for m in ACCOUNT_LIFETIME.finditer(text)]
+    out += [Duration(0.0, m.group(0)) for m in IMMEDIATE.finditer(text)]
+    return tuple(out)
+
+
+def ages(text: str) -> frozenset[int]:
+    if not re.search(r"\b(?:age|children|child|minors?|years old|parent)", text):
+        return frozenset()
+    out = set()
+    for m in AGE.finditer(text):
+        try:
+            value = int(_number(m.group(1), m.group(2)))
+        except ValueError:
+            continue
+        if 5 <= value <= 25:
+            out.add(value)
+    return frozenset(out)
+
+
+def cue_categories(text: str) -> frozenset[Category]:
+    return frozenset(cat for cat, rx in lx.CATEGORY_CUES if rx.search(text))

@@ -1,0 +1,154 @@
+"""Sentences of a hunk, read as practices, and aligned between the old and the new text.
+
+Alignment only decides which old sentence a new one should be compared with (DESIGN.md:
+similarity may pair sentences, it never decides materiality). Identical sentences pair first; the
+rest pair greedily by word overlap. Whatever stays unpaired is compared at the level of the whole
+hunk, so a sentence that was split in two or merged with its neighbour is not read as deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from watcher.classify import practice as pr
+from watcher.classify.lexicon import CATEGORY_CUES
+from watcher.models import Category, Hunk, HunkKind
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{_MONTHS})\.?,? \d{{4}}|"
+    rf"(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|"
+    rf"(?:{_MONTHS})\.?,? \d{{4}}|"
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+DATE_LINE = re.compile(
+    r"\b(?:last (?:updated|modified|revised|changed|reviewed)|updated|effective|revised|"
+    r"modified|version|dated?|published|as of)\b",
+    re.IGNORECASE,
+)
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(]?[A-Z0-9•\-])|\n+|\s+[•·▪]\s+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_STOP = frozenset(
+    "a an the and or of to in on for with by at from as is are be been this that these those "
+    "our your we you us it its their they which who such any all other".split()
+)
+
+
+def clean(text: str) -> str:
+    """Lower-cased text with quotes, dashes and whitespace unified."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().lower()
+
+
+def mask_dates(text: str) -> str:
+    return DATE.sub("<date>", text)
+
+
+def canon(text: str) -> str:
+    """The words only: what two sentences must share to be "the same text"."""
+    return " ".join(_WORD.findall(clean(text)))
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = _SENTENCE_END.split(text.translate(_QUOTES))
+    return [p.strip(" -•·▪") for p in parts if p and p.strip(" -•·▪")]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    raw: str
+    text: str  # clean(), dates masked
+    canon: str
+    tokens: frozenset[str]
+    practice: pr.Practice
+
+
+@lru_cache(maxsize=4096)
+def sentence(raw: str) -> Sentence:
+    text = mask_dates(clean(raw))
+    words = [w.rstrip("s") if len(w) > 3 else w for w in _WORD.findall(text)]
+    return Sentence(
+        raw=raw.strip(),
+        text=text,
+        canon=canon(raw),
+        tokens=frozenset(w for w in words if w not in _STOP),
+        practice=pr.read(text),
+    )
+
+
+def similarity(a: Sentence, b: Sentence) -> float:
+    if not a.tokens or not b.tokens:
+        return 0.0
+    return len(a.tokens & b.tokens) / len(a.tokens | b.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class HunkView:
+    """A hunk as rules see it: both sides split into sentences, and which pair with which."""
+
+    hunk: Hunk
+    old: tuple[Sentence, ...]
+    new: tuple[Sentence, ...]
+    pairs: tuple[tuple[int, int], ...]  # aligned sentences whose text differs
+    removed: tuple[int, ...]  # old sentences with no partner
+    added: tuple[int, ...]  # new sentences with no partner
+    heading_categories: frozenset[Category]
+
+    @property
+    def moved(self) -> bool:
+        return self.hunk.kind is HunkKind.MOVED
+
+    def changed_old(self) -> list[Sentence]:
+        return [self.old[i] for i, _ in self.pairs] + [self.old[i] for i in self.removed]
+
+    def changed_new(self) -> list[Sentence]:
+        return [self.new[j] for _, j in self.pairs] + [self.new[j] for j in self.added]
+
+
+PAIR_THRESHOLD = 0.3
+
+
+def view(hunk: Hunk) -> HunkView:
+    old_text = "" if hunk.kind is HunkKind.ADDED else hunk.old
+    new_text = "" if hunk.kind is HunkKind.REMOVED else hunk.new
+    old = tuple(sentence(s) for s in split_sentences(old_text))
+    new = tuple(sentence(s) for s in split_sentences(new_text))
+    free_old = set(range(len(old)))
+    free_new = set(range(len(new)))
+    for j, s in enumerate(new):  # identical text pairs first, in order
+        for i in sorted(free_old):
+            if old[i].canon == s.canon:
+                free_old.discard(i)
+                free_new.discard(j)
+                break
+    scored = sorted(
+        (
+            (-similarity(old[i], new[j]), abs(i - j), i, j)
+            for i in free_old
+            for j in free_new
+        ),
+    )
+    pairs: list[tuple[int, int]] = []
+    for neg_score, _, i, j in scored:
+        if -neg_score < PAIR_THRESHOLD:
+            break
+        if i in free_old and j in free_new:
+            pairs.append((i, j))
+            free_old.discard(i)
+            free_new.discard(j)
+    heading = clean(hunk.heading)
+    return HunkView(
+        hunk=hunk,
+        old=old,
+        new=new,
+        pairs=tuple(sorted(pairs)),
+        removed=tuple(sorted(free_old)),
+        added=tuple(sorted(free_new)),
+        heading_categories=frozenset(c for c, rx in CATEGORY_CUES if heading and rx.search(heading)),
+    )
