@@ -37,6 +37,9 @@ class Exchange(BaseHTTPRequestHandler):
     """One request on the fault server; handlers write to it with the helpers below."""
 
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do (the benchmark relies on it)
+    # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK add ~40 ms to every response, which would swamp the benchmark.
+    disable_nagle_algorithm = True
     server: _Server
 
     def do_GET(self) -> None:

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -95,6 +96,16 @@ class TestRendering:
         assert result.content_type == "text/html"
         assert result.charset == "utf-8"
         assert result.url == url
+
+    def test_rendering_works_from_a_worker_thread_as_in_the_daemon(
+        self, server: FaultServer, client: httpx.Client
+    ) -> None:
+        url = server.route("/privacy", ok(SHELL))
+        server.route("/api/policy.json", ok(API, "application/json"))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            result = pool.submit(fetch, client, target(url), None, SETTINGS).result()
+        assert isinstance(result, Fetched)
+        assert b"We never sell your data." in result.body
 
     def test_the_browser_sends_our_user_agent(
         self, server: FaultServer, client: httpx.Client

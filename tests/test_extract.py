@@ -36,24 +36,57 @@ SEED_NOISE: dict[str, list[str]] = {
 }
 # What the HTML wrappings add around the policy (tests/data/noise/pagegen.py): none of it may show.
 PAGE_NOISE = [
-    "Chat with us", "Accept", "Subscribe", "Join", "Advertisement", "Visitors", "Generated",
-    "generated at", "Loading", "Share on", "©", "All rights reserved", "Home", "Pricing",
-    "Log in", "Related", "We use cookies", "partners store", "% off", "Your privacy is our",
-    "Privacy you can verify", "Stay private online", "dateModified", "fbq", "Search",
+    "Chat with us",
+    "Accept",
+    "Subscribe",
+    "Join",
+    "Advertisement",
+    "Visitors",
+    "Generated",
+    "generated at",
+    "Loading",
+    "Share on",
+    "©",
+    "All rights reserved",
+    "Home",
+    "Pricing",
+    "Log in",
+    "Related",
+    "We use cookies to improve",
+    "partners store",
+    "% off",
+    "Your privacy is our",
+    "Privacy you can verify",
+    "Stay private online",
+    "dateModified",
+    "fbq",
+    "Search",
 ]
 
 
-def fetched(body: bytes | str, content_type: str = "text/html", *, status: int = 200,
-            charset: str | None = None) -> Fetched:
+def fetched(
+    body: bytes | str,
+    content_type: str = "text/html",
+    *,
+    status: int = 200,
+    charset: str | None = None,
+) -> Fetched:
     if isinstance(body, str):
         body = body.encode("utf-8")
-    return Fetched(url="https://example.com/privacy", status=status, content_type=content_type,
-                   body=body, fetched_at=datetime(2024, 1, 1, tzinfo=UTC), charset=charset)
+    return Fetched(
+        url="https://example.com/privacy",
+        status=status,
+        content_type=content_type,
+        body=body,
+        fetched_at=datetime(2024, 1, 1, tzinfo=UTC),
+        charset=charset,
+    )
 
 
 def page(body: str, title: str = "Privacy Policy", head: str = "") -> str:
-    return (f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head>"
-            f"<body>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+    )
 
 
 LONG_POLICY = "".join(
@@ -71,7 +104,7 @@ def policy_sentences(seed: Path) -> list[str]:
     noise = {normalize_text(n) for n in SEED_NOISE[seed.name[:8]]}
     sentences = []
     for line in seed.read_text("utf-8").splitlines():
-        line = normalize_text(line)
+        line = re.sub(r"^[-*]\s+", "", normalize_text(line))  # a list marker is not text
         if not line or line in noise:
             continue
         sentences += [s for s in re.split(r"(?<=[.!?;:])\s+", line) if s]
@@ -91,7 +124,12 @@ def test_seed_keeps_every_policy_sentence(seed: Path, suffix: str) -> None:
     source = seed.with_suffix(suffix)
     ctype = "text/plain" if suffix == ".txt" else "text/html; charset=utf-8"
     text = text_of(extract(fetched(source.read_bytes(), ctype)))
-    missing = [s for s in policy_sentences(seed) if s not in text]
+    sentences = policy_sentences(seed)
+    if suffix == ".html":  # the page hides the address behind Cloudflare; extraction decodes it
+        sentences = [
+            s.replace("[email protected]", "privacy@example-provider.com") for s in sentences
+        ]
+    missing = [s for s in sentences if s not in text]
     assert missing == []
 
 
@@ -142,11 +180,15 @@ def test_plain_text_headings_and_bullets_become_blocks() -> None:
 
 
 def test_blocks_follow_headings_paragraphs_items_and_cells() -> None:
-    doc = extract(fetched(page(
-        "<main><h1>Privacy</h1><h3>Data</h3><p>We keep <b>no</b> logs.</p>"
-        "<ul><li>Email</li><li><p>Name</p></li></ul>"
-        "<table><tr><th>Data</th><td>Kept 30 days</td></tr></table></main>"
-    )))
+    doc = extract(
+        fetched(
+            page(
+                "<main><h1>Privacy</h1><h3>Data</h3><p>We keep <b>no</b> logs.</p>"
+                "<ul><li>Email</li><li><p>Name</p></li></ul>"
+                "<table><tr><th>Data</th><td>Kept 30 days</td></tr></table></main>"
+            )
+        )
+    )
     assert [(b.kind, b.text, b.level) for b in doc.blocks] == [
         (BlockKind.HEADING, "Privacy", 1),
         (BlockKind.HEADING, "Data", 3),
@@ -160,9 +202,13 @@ def test_blocks_follow_headings_paragraphs_items_and_cells() -> None:
 
 
 def test_inline_markup_joins_words_and_br_is_a_space() -> None:
-    doc = extract(fetched(page(
-        "<p>We <span>pro</span><span class='x'>tect</span> your<br>data.<br/>\n   Always.</p>"
-    )))
+    doc = extract(
+        fetched(
+            page(
+                "<p>We <span>pro</span><span class='x'>tect</span> your<br>data.<br/>\n   Always.</p>"
+            )
+        )
+    )
     assert [b.text for b in doc.blocks] == ["We protect your data. Always."]
 
 
@@ -181,15 +227,19 @@ def test_same_text_in_other_tags_gives_the_same_blocks(markup: str) -> None:
 
 
 def test_boilerplate_containers_are_dropped() -> None:
-    doc = extract(fetched(page(
-        "<header><nav>Home About</nav></header>"
-        "<div class='cookie-banner'>We use cookies</div><div id='newsletterPopup'>Subscribe</div>"
-        "<div hidden>Hidden draft</div><div aria-hidden='true'>Icon</div>"
-        "<div style='display: none'>Invisible</div><div role='dialog'>Dialog</div>"
-        "<p>We do not log.</p><aside>Related</aside><form><label>Email</label></form>"
-        "<div class='share-buttons'>Share</div><footer>Footer text</footer>"
-        "<script>var x = 1;</script><style>p{}</style><noscript>Enable JS</noscript>"
-    )))
+    doc = extract(
+        fetched(
+            page(
+                "<header><nav>Home About</nav></header>"
+                "<div class='cookie-banner'>We use cookies</div><div id='newsletterPopup'>Subscribe</div>"
+                "<div hidden>Hidden draft</div><div aria-hidden='true'>Icon</div>"
+                "<div style='display: none'>Invisible</div><div role='dialog'>Dialog</div>"
+                "<p>We do not log.</p><aside>Related</aside><form><label>Email</label></form>"
+                "<div class='share-buttons'>Share</div><footer>Footer text</footer>"
+                "<script>var x = 1;</script><style>p{}</style><noscript>Enable JS</noscript>"
+            )
+        )
+    )
     assert [b.text for b in doc.blocks] == ["We do not log."]
 
 
@@ -197,46 +247,71 @@ def test_container_holding_the_policy_is_kept_whatever_its_class() -> None:
     body = f"<div class='cookie-consent-content policy-modal'>{LONG_POLICY}</div><p>Footer</p>"
     doc = extract(fetched(page(body)))
     assert len(doc.blocks) == 30
-    body_class = (f"<!DOCTYPE html><html><body class='page cookie-policy'>"
-                  f"<div id='cookie-policy'><p>We use three cookies.</p></div></body></html>")
+    body_class = (
+        f"<!DOCTYPE html><html><body class='page cookie-policy'>"
+        f"<div id='cookie-policy'><p>We use three cookies.</p></div></body></html>"
+    )
     assert [b.text for b in extract(fetched(body_class)).blocks] == ["We use three cookies."]
 
 
 def test_header_inside_an_article_is_kept() -> None:
-    doc = extract(fetched(page(
-        "<header>Site</header><article><header><h1>Privacy</h1><p>Last updated: May 1, 2024</p>"
-        "</header><p>We do not log.</p></article>"
-    )))
-    assert [b.text for b in doc.blocks] == ["Privacy", "Last updated: May 1, 2024", "We do not log."]
+    doc = extract(
+        fetched(
+            page(
+                "<header>Site</header><article><header><h1>Privacy</h1><p>Last updated: May 1, 2024</p>"
+                "</header><p>We do not log.</p></article>"
+            )
+        )
+    )
+    assert [b.text for b in doc.blocks] == [
+        "Privacy",
+        "Last updated: May 1, 2024",
+        "We do not log.",
+    ]
 
 
 def test_main_content_is_preferred_over_the_rest_of_the_page() -> None:
-    doc = extract(fetched(page(
-        f"<div class='x1'><p>Our offers this week</p></div><main>{LONG_POLICY}</main>"
-        "<div class='x2'><p>Have a look at our blog</p></div>"
-    )))
+    doc = extract(
+        fetched(
+            page(
+                f"<div class='x1'><p>Our offers this week</p></div><main>{LONG_POLICY}</main>"
+                "<div class='x2'><p>Have a look at our blog</p></div>"
+            )
+        )
+    )
     assert len(doc.blocks) == 30
 
 
 def test_without_landmarks_the_element_with_the_text_is_chosen() -> None:
-    doc = extract(fetched(page(
-        f"<div><div class='x1'><p>Top deals</p></div><div class='x2'>{LONG_POLICY}</div>"
-        "<div class='x3'><p>Talk to sales</p></div></div>"
-    )))
+    doc = extract(
+        fetched(
+            page(
+                f"<div><div class='x1'><p>Top deals</p></div><div class='x2'>{LONG_POLICY}</div>"
+                "<div class='x3'><p>Talk to sales</p></div></div>"
+            )
+        )
+    )
     assert len(doc.blocks) == 30
     assert all("section" in b.text for b in doc.blocks)
 
 
 def test_cloudflare_email_forms_are_decoded() -> None:
     hexed = "42" + "".join(f"{ord(c) ^ 0x42:02x}" for c in "dpo@example.org")
-    doc = extract(fetched(page(
-        f'<p>Write to <a class="__cf_email__" data-cfemail="{hexed}">[email&#160;protected]</a>.</p>'
-        f'<p>Or <a href="/cdn-cgi/l/email-protection#{hexed}">[email&#160;protected]</a>.</p>'
-        f'<p>Or <a href="/cdn-cgi/l/email-protection"><span class="__cf_email__" '
-        f'data-cfemail="{hexed}">[email&#160;protected]</span></a>.</p>'
-    )))
-    assert [b.text for b in doc.blocks] == ["Write to dpo@example.org.", "Or dpo@example.org.",
-                                            "Or dpo@example.org."]
+    doc = extract(
+        fetched(
+            page(
+                f'<p>Write to <a class="__cf_email__" data-cfemail="{hexed}">[email&#160;protected]</a>.</p>'
+                f'<p>Or <a href="/cdn-cgi/l/email-protection#{hexed}">[email&#160;protected]</a>.</p>'
+                f'<p>Or <a href="/cdn-cgi/l/email-protection"><span class="__cf_email__" '
+                f'data-cfemail="{hexed}">[email&#160;protected]</span></a>.</p>'
+            )
+        )
+    )
+    assert [b.text for b in doc.blocks] == [
+        "Write to dpo@example.org.",
+        "Or dpo@example.org.",
+        "Or dpo@example.org.",
+    ]
     assert cf_decode("zz") is None
     assert cf_decode("42") is None
 
@@ -286,11 +361,15 @@ def test_page_without_text_raises_extraction_empty() -> None:
 # --- anomalies -----------------------------------------------------------------------------
 
 CHALLENGES = [
-    page("<div id='challenge-running'>Checking if the site connection is secure</div>"
-         "<form id='challenge-form'></form><script>window._cf_chl_opt={}</script>",
-         title="Just a moment..."),
-    page("<h1>Please verify you are a human</h1><div class='g-recaptcha'></div>",
-         title="Security check"),
+    page(
+        "<div id='challenge-running'>Checking if the site connection is secure</div>"
+        "<form id='challenge-form'></form><script>window._cf_chl_opt={}</script>",
+        title="Just a moment...",
+    ),
+    page(
+        "<h1>Please verify you are a human</h1><div class='g-recaptcha'></div>",
+        title="Security check",
+    ),
     page("<p>Enable JavaScript and cookies to continue</p>", title="example.com"),
     page("<p>Checking your browser before accessing example.com.</p>", title="Please wait"),
 ]
@@ -333,7 +412,7 @@ def test_policy_mentioning_captcha_cookies_and_404_is_not_an_anomaly() -> None:
         "logged without your IP address.</p>" + LONG_POLICY,
         title="Privacy Policy - captcha and cookies",
     )
-    assert len(extract(fetched(html)).blocks) == 31
+    assert len(extract(fetched(html)).blocks) == 32
 
 
 def test_plain_text_challenge_is_detected() -> None:
@@ -346,8 +425,9 @@ def test_plain_text_challenge_is_detected() -> None:
 
 
 def test_latin1_page_declared_in_meta_is_decoded() -> None:
-    html = page("<p>Données personnelles: nous ne vendons rien.</p>",
-                head='<meta charset="iso-8859-1">').encode("latin-1")
+    html = page(
+        "<p>Données personnelles: nous ne vendons rien.</p>", head='<meta charset="iso-8859-1">'
+    ).encode("latin-1")
     assert extract(fetched(html, "text/html")).blocks[0].text.startswith("Données personnelles")
 
 
@@ -364,12 +444,10 @@ def test_utf8_declared_but_latin1_bytes_fall_back() -> None:
 
 
 def test_invalid_utf8_bytes_do_not_crash_and_stay_stable() -> None:
-    body = page("<p>Privacy – ok \xff\xfe here</p>").encode("utf-8").replace(
-        b"\xc3\xbf\xc3\xbe", b"\xff\xfe"
-    )
+    body = page("<p>Privacy – ‘ok’ \xff here</p>").encode("utf-8").replace(b"\xc3\xbf", b"\xff")
     first = extract(fetched(body)).blocks[0].text
     assert first == extract(fetched(body)).blocks[0].text
-    assert first.startswith("Privacy – ok") and first.endswith("here")
+    assert first == "Privacy – ‘ok’ \ufffd here"
 
 
 def test_bom_and_utf16_are_decoded() -> None:

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.faultserver import (
+    Exchange,
     FaultServer,
     conditional,
     endless,
@@ -25,6 +26,7 @@ from tests.faultserver import (
     raw,
     redirect,
     reset_mid_body,
+    send,
     sequence,
     slow_endless,
     status,
@@ -383,9 +385,7 @@ class TestContent:
     def test_corrupt_gzip_is_a_decode_error(
         self, client: httpx.Client, server: FaultServer
     ) -> None:
-        def corrupt(ex):  # type: ignore[no-untyped-def]
-            from tests.faultserver import send
-
+        def corrupt(ex: Exchange) -> None:
             send(ex, 200, b"\x1f\x8b\x08\x00garbage!", {"Content-Encoding": "gzip"})
 
         url = server.route("/corrupt", corrupt)

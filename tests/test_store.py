@@ -174,3 +174,17 @@ def test_unwritable_state_dir_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the state directory"):
         Store.open(blocker / "state")
+
+
+def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    """SQLite's 'database or disk is full' (simulated with max_page_count) stores nothing."""
+    with Store.open(tmp_path) as s:
+        s.commit_check(record("v1"))
+        pages = s._conn.execute("PRAGMA page_count").fetchone()[0]
+        s._conn.execute(f"PRAGMA max_page_count = {pages}")
+        big = "x" * 200_000
+        with pytest.raises(StoreError, match="full"):
+            s.commit_check(record(big, outcome=Outcome.CHANGED, change=change()))
+        assert [v.seq for v in s.versions(T)] == [1]
+        assert s.latest_version(T).text == "v1"  # type: ignore[union-attr]
+        assert len(s.checks(T)) == 1

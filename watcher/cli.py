@@ -414,8 +414,18 @@ def demo(state_dir: str | None, rounds: int) -> None:
 # -- commands that live in their own modules -----------------------------------------------------
 # Each module adds its commands to `cli` here, so that `watcher --help` lists them all.
 # notify (notify test, outbox):
+from watcher.cli_notify import register as register_notify  # noqa: E402
+
+register_notify(cli)
 # daemon (run, status):
+from watcher.cli_daemon import run, status  # noqa: E402
+
+cli.add_command(run)
+cli.add_command(status)
 # web (serve):
+from watcher.cli_web import serve  # noqa: E402
+
+cli.add_command(serve)
 
 
 def main() -> None:

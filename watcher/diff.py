@@ -27,6 +27,8 @@ deadline.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import time
 from collections.abc import Callable, Hashable, Sequence
@@ -58,8 +60,8 @@ _MAX_SYMBOLS = 0x110000 - _SYMBOL_BASE - len(_SURROGATES)
 # changes; above this many comparisons a cheaper greedy pass looks only near the same position.
 _PAIR_FULL_LIMIT = 40_000
 _PAIR_WINDOW = 8
-# Two blocks are "the same paragraph, edited" when this share of their words is common (Dice).
-_PAIR_THRESHOLD = 0.4
+# Two blocks are "the same paragraph, edited" when this share of their word pairs is common (Dice).
+_PAIR_THRESHOLD = 0.3
 # The most blocks a split or merge may involve.
 _SPLIT_MAX = 8
 
@@ -281,7 +283,9 @@ def _find_splits(
     """Old blocks equal to several consecutive new blocks joined, and the other way round.
 
     Texts are compared with whitespace squashed, so "A. B." split into "A." and "B." matches.
-    Only blocks that are next to each other in the document can form a split or a merge.
+    Only blocks that are next to each other in the document can form a split or a merge. A
+    window of blocks grows only while its text is the start of some wanted text, so the cost
+    stays near linear on a full rewrite.
     """
     pairs: list[_Pair] = []
     used_old: set[int] = set()
@@ -304,36 +308,56 @@ def _find_splits(
                     wanted.setdefault(key, []).append(i)
         if not wanted:
             return
+        keys = sorted(wanted)
+
+        def starts_some_key(prefix: str) -> bool:
+            at = bisect.bisect_left(keys, prefix)
+            return at < len(keys) and keys[at].startswith(prefix)
+
         for start in range(len(runs)):
-            for k in range(2, _SPLIT_MAX + 1):
-                window = runs[start : start + k]
-                if len(window) < k or window[-1] - window[0] != k - 1:
-                    break  # only blocks adjacent in the document
-                if any(j in used_run or SEPARATOR in run_blocks[j].text for j in window):
+            joined = ""
+            for k in range(1, _SPLIT_MAX + 1):
+                if start + k > len(runs):
                     break
-                joined = " ".join(_squash(run_blocks[j].text) for j in window)
-                hits = wanted.get(joined)
-                if hits:
+                j = runs[start + k - 1]
+                if k > 1 and j != runs[start + k - 2] + 1:
+                    break  # only blocks adjacent in the document
+                if j in used_run or SEPARATOR in run_blocks[j].text:
+                    break
+                part = _squash(run_blocks[j].text)
+                joined = f"{joined} {part}" if k > 1 else part
+                if k > 1 and joined in wanted:
+                    window = tuple(runs[start : start + k])
+                    hits = wanted[joined]
                     single = hits.pop(0)
+                    if not hits:
+                        del wanted[joined]
+                        keys.remove(joined)
                     used_single.add(single)
                     used_run.update(window)
-                    pairs.append(make(single, tuple(window)))
+                    pairs.append(make(single, window))
+                    break
+                if not joined or not starts_some_key(joined + " "):
                     break
 
-    scan(
-        removed, added, old, new, lambda i, w: _Pair((i,), w), used_old, used_new
-    )  # one old -> several new: split
-    scan(
-        added, removed, new, old, lambda j, w: _Pair(w, (j,)), used_new, used_old
-    )  # several old -> one new: merge
+    # One old block -> several new ones: a split. Several old -> one new: a merge.
+    scan(removed, added, old, new, lambda i, w: _Pair((i,), w), used_old, used_new)
+    scan(added, removed, new, old, lambda j, w: _Pair(w, (j,)), used_new, used_old)
     return pairs
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _WORD.findall(text))
+def _word_set(text: str) -> frozenset[object]:
+    """What similarity compares: pairs of consecutive words, with the start and end marked.
+
+    Pairs rather than words because unrelated paragraphs of one policy share most of their
+    words ("we", "your", "data") but few pairs, while an edited paragraph keeps most pairs.
+    The marks give a one-word block something to compare.
+    """
+    words = ["", *(w.casefold() for w in _WORD.findall(text)), ""]
+    return frozenset(itertools.pairwise(words))
 
 
-def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+def _similarity(a: frozenset[object], b: frozenset[object]) -> float:
     if not a and not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))

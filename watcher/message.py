@@ -68,7 +68,9 @@ _MIN_EXCERPT = 60
 
 # -- escaping --------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:;/$%@^?,])")
+# Enough to stop untrusted text from becoming emphasis, code, a link, an image, raw HTML, a heading
+# or a table: the characters Markdown gives a meaning to in running text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~])")
 
 
 def _plain(text: str) -> str:

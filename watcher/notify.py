@@ -213,6 +213,13 @@ def send(channel: Channel, message: Message, timeout: float = 30.0) -> tuple[boo
     return False, _scrub(_why(result), channel.secrets)
 
 
+def _level(level: Any) -> int:
+    if isinstance(level, int):
+        return level
+    value = logging.getLevelName(str(level).upper())
+    return value if isinstance(value, int) else logging.WARNING
+
+
 def _why(result: Any) -> str:
     """The last warning apprise recorded for a failed call, or its status."""
     status = getattr(getattr(result, "status", None), "name", "FAILURE").lower()
@@ -220,7 +227,7 @@ def _why(result: Any) -> str:
     logs = getattr(result, "logs", None)
     if callable(logs):
         try:
-            messages = [str(e.message) for e in logs() if e.level >= logging.WARNING]
+            messages = [str(e.message) for e in logs() if _level(e.level) >= logging.WARNING]
         except Exception:  # the logs are a convenience; the status is the fact
             messages = []
     detail = messages[-1] if messages else ""

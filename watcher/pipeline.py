@@ -364,7 +364,9 @@ def _failure_alerts(
         "cause": cause,
         "message": message,
     }
-    episode = _episode_key(ctx, target) if streak > 1 else "new"
+    # With a threshold of 1 no earlier failing check names the episode: the time does, so that
+    # every episode alerts once (a constant key would silence all episodes after the first).
+    episode = _episode_key(ctx, target) if streak > 1 else "at-" + ctx.now().isoformat()
     return alert.route_failure(ctx.config.groups, target, episode, payload, "failure")
 
 

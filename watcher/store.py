@@ -830,7 +830,7 @@ class Store:
                 raise StoreError(f"{self.path}: cannot start a write: {exc}") from None
             try:
                 self._conn.execute(
-                    "INSERT OR REPLACE INTO fetch_state (target_id) VALUES ('\x00healthz')"
+                    "INSERT OR REPLACE INTO fetch_state (target_id) VALUES ('#healthz')"
                 )
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: cannot write: {exc}") from None

@@ -58,6 +58,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"(?:connections?|sessions?|logins?|log-ins?)",
                 r"(?:login|log-in|connect(?:ion)?) (?:and disconnect(?:ion)? )?times?",
                 r"when you (?:connect|log in|logged in|connected)",
+                r"(?:the )?times? (?:when )?you (?:connect|connected|log in|logged in)",
             ),
         ),
         (
@@ -245,7 +246,7 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
             "government",
             (
                 r"government(?:al)?(?: agenc(?:y|ies)| authorit(?:y|ies)| officials| bodies| entities)?",
-                r"public authorit(?:y|ies)",
+                r"(?:public |competent |governmental |state )?authorit(?:y|ies)",
                 r"regulators?",
                 r"intelligence (?:agenc(?:y|ies)|services)",
             ),
@@ -308,7 +309,23 @@ PURPOSES: tuple[Term, ...] = tuple(
                 r"artificial intelligence",
             ),
         ),
-        ("marketing", (r"marketing", r"promotion(?:al|s)?", r"newsletters?", r"special offers")),
+        (
+            "marketing",
+            (
+                r"marketing",
+                r"promotion(?:al|s)?",
+                r"newsletters?",
+                r"(?:special )?offers",
+                r"product news",
+            ),
+        ),
+        (
+            "personalization",
+            (
+                r"personali[sz](?:e|ed|ation)(?: content| experience| recommendations)?",
+                r"suggest(?:ions)?",
+            ),
+        ),
         (
             "analytics",
             (r"analytics", r"statistic(?:s|al)", r"analy[sz]e (?:the )?(?:usage|trends)"),
@@ -353,6 +370,9 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"make (?:\w+ )?available",
             r"releas(?:e|es|ed)",
             r"turn(?:s|ed)? over",
+            r"provid(?:e|es|ed|ing) (?:the |your |any |such )?(?:personal )?(?:data|information)",
+            r"work(?:s|ed)? with",
+            r"partner(?:s|ed)? with",
         ),
     ),
     (
@@ -371,6 +391,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"maintain(?:s|ed|ing)?",
             r"sav(?:e|es|ed|ing)",
             r"hold(?:s|ing)?",
+            r"held",
             r"captur(?:e|es|ed|ing)",
             r"obtain(?:s|ed)?",
             r"receiv(?:e|es|ed)",
@@ -378,10 +399,17 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"track(?:s|ed|ing)?",
             r"access(?:es|ed)? (?:to )?your",
             r"possess",
+            r"read(?:s|ing)?",
+            r"inspect(?:s|ed|ing)?",
+            r"ask(?:s|ed)? (?:you )?for",
             r"no-logs?",
         ),
     ),
-    ("use", 1, _re(r"us(?:e|es|ed|ing)", r"process(?:es|ed|ing)?", r"analy[sz](?:e|es|ed|ing)")),
+    (
+        "use",
+        1,
+        _re(r"us(?:e|es|ed|ing)", r"(?<!legal )process(?:es|ed|ing)?", r"analy[sz](?:e|es|ed|ing)"),
+    ),
     (
         "notify",
         -1,
@@ -440,6 +468,9 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.VPN_LOGGING,
         _re(
+            r"ram",
+            r"hard (?:drive|disk)s?",
+            r"written to disk",
             r"no-?logs?",
             r"zero[- ]logs?",
             r"connection logs?",
@@ -463,6 +494,7 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"national security",
             r"gag orders?",
             r"police",
+            r"compelled",
             r"intelligence agenc(?:y|ies)",
             r"legal requests?",
             r"transparency report",
@@ -485,7 +517,9 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"14 eyes",
             r"transfer(?:s|red)? (?:\w+ )?(?:outside|abroad|to other countries|across borders)",
             r"cross-border",
-            r"(?:routed|stored|processed) (?:through|in) (?:one or more |other |different )?countr",
+            r"(?:routed|stored|processed) (?:through|in) (?:one or more |other |different )*countr",
+            r"(?:transferred|processed|stored|hosted|located|based|incorporated|registered|"
+            r"established) (?:to |in |within |and processed in )",
             r"data controller",
             r"controller of",
         ),
@@ -511,6 +545,8 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.SECURITY,
         _re(
+            r"ram",
+            r"hard (?:drive|disk)s?",
             r"encrypt(?:s|ed|ion)?",
             r"secur(?:e|ity|ed)",
             r"aes-?\d*",
@@ -577,11 +613,12 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"guardians?",
             r"(?:this|the) (?:privacy )?policy (?:applies|covers|does not apply)",
             r"applies to",
-            r"(?:means|refers to|is defined as)",
+            r"means any",
+            r"shall mean",
+            r"refers to",
+            r"is defined as",
             r"definitions?",
             r"(?:is|are)(?: not)? (?:considered |treated as |regarded as )?personal (?:data|information)",
-            r"anonymous",
-            r"anonymi[sz]ed",
         ),
     ),
     (
@@ -637,7 +674,8 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.PURPOSE,
         _re(
-            r"purposes?",
+            r"for (?:the )?purposes? of",
+            r"purposes? (?:listed|outlined|set out|described)",
             r"in order to",
             r"we use (?:your|this|the|such)",
             r"used (?:to|for)",

@@ -165,7 +165,8 @@ GOVERNMENT = re.compile(
     r"\b(?:law enforcement|government|authorit(?:y|ies)|court|subpoena|warrant|legal process|police|"
     r"legal (?:request|demand)s?|gag order)"
 )
-POLICY_CHANGE = re.compile(r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)")
+POLICY_CHANGE = re.compile(
+    r"\bmaterial changes?|\bchanges? to (?:this|the|our)\b|\b(?:updated|revised) version\b|"r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)")
 BREACH = re.compile(r"\bbreach")
 NOTICE_CONTEXT = re.compile(r"\b(?:notice|notify|prior to|in advance|before (?:the|they|changes))\b")
 RESPONSE_CONTEXT = re.compile(r"\b(?:respond|reply|answer|process (?:your|the) request)\b")
@@ -179,8 +180,31 @@ def _number(word: str, digits: str | None) -> float:
     return float(word)
 
 
+_ONLY_IF = re.compile(
+    r"\bonly\b.*\b(?:if|when|where|in response to|upon|with your (?:prior |express )?consent|"
+    r"to the extent|as required|pursuant to|under)\b"
+)
+_DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
+_COORDINATED = re.compile(r"^[\s,]*(?:(?:and|or|nor|and/or)\s+)?(?:otherwise\s+)?$")
+_DEFAULT_GROUP = {"data": "keep", "vpn": "keep", "recipient": "share", "purpose": "use"}
+_PUBLISHED = (
+    ("warrant canary", re.compile(r"\b(?:warrant )?canary\b")),
+    ("transparency report", re.compile(r"\btransparency reports?\b")),
+    ("Do Not Track signals", re.compile(r"\bdnt\b")),
+)
+_PROTECTION = (
+    ("encryption at rest", re.compile(r"\bat rest\b")),
+    ("encryption in transit", re.compile(r"\bin transit\b")),
+    ("end-to-end encryption", re.compile(r"\bend-to-end\b")),
+)
+
+
 def clause_level(clause: str) -> int:
-    """The modality of one clause on the never ... do scale."""
+    """The modality of one clause on the never ... do scale.
+
+    "only ... if/when/in response to" reads as "not ... except": it limits a practice to a case.
+    """
+    clause = _DNT.sub("dnt", clause)
     negated = bool(lx.NEVER.search(clause) or lx.NEGATION.search(clause))
     if negated:
         if lx.EXCEPTION.search(clause):
@@ -188,84 +212,118 @@ def clause_level(clause: str) -> int:
         if lx.HEDGE.search(clause):
             return NOT_CURRENTLY
         return NEVER if lx.NEVER.search(clause) else NOT
+    if _ONLY_IF.search(clause):
+        return NOT_EXCEPT
     if lx.MAY.search(clause):
         return MAY
     return DO
 
 
 def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
-    """Lexicon terms in a clause, longest-first so that "source IP" wins over "IP address"."""
+    """Lexicon terms in a clause; the longest match wins so "advertising ID" is not "advertising"."""
+    matches = [
+        (m.start(), m.end(), term, m.group(0))
+        for term in lx.ALL_TERMS
+        for m in term.pattern.finditer(clause)
+    ]
+    matches.sort(key=lambda m: (m[0] - m[1], m[0]))
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, lx.Term, str]] = []
-    for term in lx.ALL_TERMS:
-        for m in term.pattern.finditer(clause):
-            s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
-                continue
-            taken.append((s, e))
-            found.append((s, term, m.group(0)))
+    for s, e, term, phrase in matches:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        found.append((s, term, phrase))
     found.sort(key=lambda f: f[0])
     return found
 
 
-def _verbs(clause: str) -> list[tuple[int, str, int, str]]:
+def _verbs(clause: str) -> list[tuple[int, int, str, int, str]]:
     found = []
     for group, sense, pattern in lx.VERB_GROUPS:
         for m in pattern.finditer(clause):
-            found.append((m.start(), group, sense, m.group(0)))
+            found.append((m.start(), m.end(), group, sense, m.group(0)))
     found.sort()
     return found
+
+
+def _bound_verbs(
+    clause: str, pos: int, verbs: list[tuple[int, int, str, int, str]]
+) -> list[tuple[int, int, str, int, str]]:
+    """The verbs a term at ``pos`` is the object of: the nearest one before it, and any verbs
+    coordinated with that one ("sell, rent or otherwise transfer your data")."""
+    before = [v for v in verbs if v[1] <= pos]
+    if not before:
+        return verbs[:1]
+    chain = [before[-1]]
+    for v in reversed(before[:-1]):
+        if not _COORDINATED.match(clause[v[1] : chain[-1][0]]):
+            break
+        chain.append(v)
+    return chain
 
 
 def read(text: str) -> Practice:
     """The practice one (lower-cased, date-masked) sentence states."""
     claims: list[Claim] = []
     verbs: dict[str, int] = {}
-    last_verb: tuple[str, int, str] | None = None
-    for raw_clause in _CLAUSE_SPLIT.split(text):
+    last: list[tuple[int, int, str, int, str]] = []
+    for raw_clause in _CLAUSE_SPLIT.split(_DNT.sub("dnt", text)):
         clause = raw_clause.strip()
         if not clause:
             continue
         level = clause_level(clause)
+        exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
         found_verbs = _verbs(clause)
-        for _, group, _, _ in found_verbs:
-            verbs[group] = max(verbs.get(group, -1), level)
+        for v in found_verbs:
+            verbs[v[2]] = max(verbs.get(v[2], -1), level)
         for pos, term, phrase in _terms(clause):
-            before = [v for v in found_verbs if v[0] < pos]
-            if before:
-                _, group, sense, verb = before[-1]
-            elif found_verbs:
-                _, group, sense, verb = found_verbs[0]
-            elif last_verb is not None:
-                group, sense, verb = last_verb
-            else:
-                continue
-            if sense < 0:
-                continue  # "we encrypt your email": a protection, not a practice over the data
-            if term.kind == "recipient" and group != "sell":
-                group = "share"
-            elif term.kind == "purpose" and group != "sell":
-                group = "use"
-            claims.append(
-                Claim(group, term.name, term.kind, level, sense, verb, phrase, term.group, clause)
-            )
+            bound = _bound_verbs(clause, pos, found_verbs) if found_verbs else last
+            # What follows "except"/"unless" in a negated clause is what is allowed after all.
+            item_level = MAY if exception is not None and pos > exception.start() else level
+            targets = [(v[2], v[3], v[4]) for v in bound] or [
+                (_DEFAULT_GROUP.get(term.kind, "keep"), 1, "")
+            ]
+            seen: set[str] = set()
+            for group, sense, verb in targets:
+                if sense < 0 and group == "notify":
+                    continue
+                if term.kind == "recipient" and group not in ("sell",):
+                    group, sense = "share", 1
+                elif term.kind == "purpose" and group not in ("sell",):
+                    group, sense = "use", 1
+                if group in seen:
+                    continue
+                seen.add(group)
+                claims.append(
+                    Claim(
+                        group, term.name, term.kind, item_level, sense, verb, phrase, term.group, clause
+                    )
+                )
         if found_verbs:
-            _, group, sense, verb = found_verbs[-1]
-            last_verb = (group, sense, verb)
+            last = found_verbs[-1:]
         claims.extend(_special_claims(clause, level, text))
     claims.extend(_definition_claims(text))
+    spans = [
+        m.span()
+        for rx in (DURATION, AGE, EMAIL, URL, PHONE, STREET)
+        for m in rx.finditer(text)
+    ]
+    numbers = frozenset(
+        m.group(0)
+        for m in NUMBER.finditer(text)
+        if not any(s <= m.start() < e for s, e in spans)
+    )
     return Practice(
         claims=tuple(claims),
         verbs=verbs,
         durations=durations(text),
         countries=frozenset(lx.country(m.group(0)) for m in lx.COUNTRY_RE.finditer(text)),
         contacts=frozenset(
-            m.group(0).rstrip(".,;)")
-            for rx in (EMAIL, URL, PHONE, STREET)
-            for m in rx.finditer(text)
+            m.group(0).rstrip(".,;)") for rx in (EMAIL, URL, PHONE, STREET) for m in rx.finditer(text)
         ),
         ages=ages(text),
-        numbers=frozenset(NUMBER.findall(text)),
+        numbers=numbers,
         categories=cue_categories(text),
         safeguards=frozenset(m.group(0) for m in SAFEGUARD.finditer(text)),
     )
@@ -274,11 +332,14 @@ def read(text: str) -> Practice:
 def _special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
     """Promises that are not a verb over a data type: canaries, rights, notices, retroactivity."""
     out: list[Claim] = []
-    m = CANARY.search(clause)
-    if m:
-        out.append(
-            Claim("publish", "warrant canary", "safeguard", level, -1, "publish", m.group(0), "", clause)
-        )
+    for item, rx in _PUBLISHED:
+        m = rx.search(clause)
+        if m:
+            out.append(Claim("publish", item, "safeguard", level, -1, m.group(0), item, "", clause))
+    if re.search(r"\bencrypt", clause):
+        for item, rx in _PROTECTION:
+            if rx.search(clause):
+                out.append(Claim("protect", item, "safeguard", level, -1, "encrypt", item, "", clause))
     cue = RIGHTS_CUE.search(clause)
     if cue:
         tail = clause[cue.start() :]
@@ -312,7 +373,17 @@ def _definition_claims(text: str) -> list[Claim]:
         for _, term, phrase in _terms(subject)[-1:]:
             level = NOT if m.group("neg") else DO
             out.append(
-                Claim("define", term.name, "definition", level, -1, "personal data", phrase, "", m.group(0))
+                Claim(
+                    "define",
+                    term.name,
+                    "definition",
+                    level,
+                    -1,
+                    "personal data",
+                    phrase,
+                    "",
+                    m.group(0),
+                )
             )
     return out
 

@@ -69,7 +69,11 @@ def _categories(claim: pr.Claim, vpn_context: bool) -> tuple[Category, ...]:
         cats.append(C.USER_RIGHTS)
     if claim.group == "define":
         cats.append(C.SCOPE)
-    if claim.item == "cookies" or claim.cls == "analytics providers" or claim.item == "analytics providers":
+    if (
+        claim.item == "cookies"
+        or claim.cls == "analytics providers"
+        or claim.item == "analytics providers"
+    ):
         cats.append(C.TRACKING)
     return tuple(cats)
 
@@ -165,8 +169,9 @@ def practice_modality(view: HunkView) -> Iterator[Signal]:
         o, n = _most_permissive(old[key]), _most_permissive(new[key])
         a, b = o.permissiveness, n.permissiveness
         if a == b:
-            o, n = min(old[key], key=lambda c: c.permissiveness), min(
-                new[key], key=lambda c: c.permissiveness
+            o, n = (
+                min(old[key], key=lambda c: c.permissiveness),
+                min(new[key], key=lambda c: c.permissiveness),
             )
             a, b = o.permissiveness, n.permissiveness
             if a == b:
@@ -248,8 +253,15 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"promise deleted: '{_quote(c)}' {_label(c)}",
                 f"the policy no longer says '{_snippet(c.clause)}'",
             )
-        elif c.kind == "recipient" and c.cls and c.cls != c.item and c.cls in (
-            {n.item for cs in new_all.values() for n in cs} | {n.cls for cs in new_all.values() for n in cs}
+        elif (
+            c.kind == "recipient"
+            and c.cls
+            and c.cls != c.item
+            and c.cls
+            in (
+                {n.item for cs in new_all.values() for n in cs}
+                | {n.cls for cs in new_all.values() for n in cs}
+            )
         ):
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"recipient no longer named: {_label(c)}", "")
         else:

@@ -59,7 +59,7 @@ def atom(site: Site, path: str, title: str, alternate: str, changes: Iterable[St
         f"<title>{x(title)}</title>",
         f"<updated>{_iso(updated)}</updated>",
         "<author><name>watcher</name></author>",
-        '<generator uri="https://github.com/">watcher</generator>',
+        "<generator>watcher</generator>",
         f'<link rel="self" type="application/atom+xml" href="{x(site.link(path))}"/>',
         f'<link rel="alternate" type="text/html" href="{x(site.link(alternate))}"/>',
     ]
@@ -87,7 +87,11 @@ def atom(site: Site, path: str, title: str, alternate: str, changes: Iterable[St
 
 def all_changes(site: Site) -> bytes:
     return atom(
-        site, "/feeds/changes.atom", "watcher: every change", "/", site.store.changes(limit=FEED_SIZE)
+        site,
+        "/feeds/changes.atom",
+        "watcher: every change",
+        "/",
+        site.store.changes(limit=FEED_SIZE),
     )
 
 

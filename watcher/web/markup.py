@@ -83,18 +83,20 @@ background:var(--card);border:1px solid var(--line);white-space:nowrap}
 .outcome-new,.outcome-unchanged{background:#166534;color:#fff;border-color:#166534}
 .direction-weakens{color:#b91c1c}.direction-strengthens{color:#166534}
 table.list{border-collapse:collapse;width:100%}
-table.list th,table.list td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);
-vertical-align:top}
+table.list th,table.list td{text-align:left;padding:.45rem .5rem;
+border-bottom:1px solid var(--line);vertical-align:top}
 table.list tr.failing td:first-child{border-left:4px solid #b91c1c}
 @media (max-width:40rem){table.list thead{display:none}
 table.list tr{display:block;border:1px solid var(--line);border-radius:.4rem;margin:0 0 .7rem;
 padding:.3rem .5rem}
 table.list td{display:block;border:0;padding:.15rem 0}
-table.list td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85rem}}
+table.list td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);
+font-size:.85rem}}
 .hunk{border:1px solid var(--line);border-radius:.4rem;margin:0 0 1rem;overflow:hidden}
 .hunk>.head{background:var(--card);padding:.4rem .7rem;font-size:.9rem}
 .hunk ul.reasons{margin:.2rem 0 0;padding-left:1.2rem}
-.text{padding:.5rem .7rem;margin:0;white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext}
+.text{padding:.5rem .7rem;margin:0;white-space:pre-wrap;overflow-wrap:anywhere;
+unicode-bidi:plaintext}
 ins{background:var(--ins);color:var(--ins-fg);text-decoration:underline}
 del{background:var(--del);color:var(--del-fg);text-decoration:line-through}
 .side{display:grid;grid-template-columns:1fr 1fr}

@@ -51,11 +51,15 @@ def _target_row(t: Target, s: dict[str, Any], sc: StoredChange | None) -> str:
     href = f"/targets/{url_part(t.id)}"
     check = '<span class="muted">never checked</span>'
     if s["last_check"]:
-        check = f"{when(datetime.fromisoformat(s['last_check']))} {badge('outcome', s['last_outcome'])}"
+        check = (
+            f"{when(datetime.fromisoformat(s['last_check']))} {badge('outcome', s['last_outcome'])}"
+        )
         if s["last_cause"]:
             check += f' <span class="muted">{esc(s["last_cause"])}</span>'
         if failing:
-            check += f' <strong>{failing} failing check{"s" if failing != 1 else ""} in a row</strong>'
+            check += (
+                f" <strong>{failing} failing check{'s' if failing != 1 else ''} in a row</strong>"
+            )
     change = '<span class="muted">none yet</span>'
     if sc is not None:
         change = (
@@ -290,7 +294,10 @@ def feeds_page(site: Site) -> str:
 
     targets = site.targets()
     providers = sorted({t.provider for t in targets}, key=str.lower)
-    body = ["<h1>Feeds</h1>", "<p>Atom feeds that carry each change: its summary, verdict and diff.</p>"]
+    body = [
+        "<h1>Feeds</h1>",
+        "<p>Atom feeds that carry each change: its summary, verdict and diff.</p>",
+    ]
     body.append("<ul>" + item("/feeds/changes.atom", "Every change") + "</ul>")
     body.append("<h2>By minimum severity</h2><ul>")
     body += [

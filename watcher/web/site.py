@@ -10,7 +10,7 @@ from watcher.models import Target, TargetId
 from watcher.store import Store
 
 
-class NotFound(Exception):  # noqa: N818 (an HTTP answer, not an error of watcher's)
+class NotFound(Exception):
     """The path names nothing: answered with 404 and ``message``."""
 
     def __init__(self, message: str = "Nothing here.") -> None:

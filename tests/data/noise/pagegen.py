@@ -81,8 +81,7 @@ _WORD_SPLIT = re.compile(r"(\s+)")
 def _inline(text: str, rng: random.Random, rewrap: bool, entities: bool) -> str:
     """The paragraph's text as markup: escaped, and when ``rewrap`` with words split into spans,
     spaces turned into <br> or &nbsp; ... exactly what a reader still sees as the same text."""
-    placeholder = "[email protected]"
-    parts = text.split(placeholder)
+    parts = re.split(r"\[email[ \u00a0]protected\]", text)
     out = []
     for i, part in enumerate(parts):
         esc = html.escape(part, quote=False)
@@ -99,7 +98,9 @@ def _inline(text: str, rng: random.Random, rewrap: bool, entities: bool) -> str:
                         pieces[j] = "\n    "
                 elif r < 0.06 and len(piece) > 3 and "&" not in piece:
                     k = rng.randrange(1, len(piece))
-                    pieces[j] = f"<span>{piece[:k]}</span><span class=\"{_cls(rng)}\">{piece[k:]}</span>"
+                    pieces[j] = (
+                        f'<span>{piece[:k]}</span><span class="{_cls(rng)}">{piece[k:]}</span>'
+                    )
                 elif r < 0.1:
                     pieces[j] = f"<strong>{piece}</strong>" if r < 0.08 else f"<em>{piece}</em>"
             esc = "".join(pieces)
@@ -167,7 +168,7 @@ SHARES = [
     '<div class="a2a_kit a2a_kit_size_32"><a class="a2a_button_facebook">Facebook</a>'
     '<a class="a2a_button_x">X</a><a class="a2a_button_linkedin">LinkedIn</a></div>',
     '<div class="sharethis-inline-share-buttons" data-url="/privacy?s={t}"></div>',
-    "<p><a href=\"https://facebook.com/sharer?u={t}\">Share On Facebook</a></p>",
+    '<p><a href="https://facebook.com/sharer?u={t}">Share On Facebook</a></p>',
     "<div><a>Share on X</a> | <a>Share on LinkedIn</a></div>",
 ]
 HEROES = [
@@ -213,9 +214,7 @@ def build_page(
         head.append(f'<link rel="stylesheet" href="/assets/site.css?v={rng.randrange(10**8)}">')
         head.append(f'<script src="/assets/app.js?ver={_token(rng, 8)}"></script>')
     if on("script-nonce"):
-        head.append(
-            f'<script nonce="{_token(rng, 22)}">window.__CFG={{"t":"{t}"}};</script>'
-        )
+        head.append(f'<script nonce="{_token(rng, 22)}">window.__CFG={{"t":"{t}"}};</script>')
     if on("json-ld"):
         head.append(
             '<script type="application/ld+json">{"@type":"WebPage","dateModified":"'
@@ -242,21 +241,21 @@ def build_page(
         rewrap = on("rewrap")
         inner = _inline(p.text, rng, rewrap, on("entities"))
         if p.kind == "h":
-            body.append(f"<h2 class=\"{cls()}\">{inner}</h2>")
+            body.append(f'<h2 class="{cls()}">{inner}</h2>')
         elif p.kind == "li":
-            body.append(f"<ul class=\"{cls()}\"><li>{inner}</li></ul>")
+            body.append(f'<ul class="{cls()}"><li>{inner}</li></ul>')
         else:
             tag = rng.choice(["p", "div", "p"]) if rewrap else "p"
             if rewrap and rng.random() < 0.2:
-                inner = f"<span class=\"{cls()}\">{inner}</span>"
-            body.append(f"<{tag} class=\"{cls()}\">{inner}</{tag}>")
+                inner = f'<span class="{cls()}">{inner}</span>'
+            body.append(f'<{tag} class="{cls()}">{inner}</{tag}>')
         if on("comments") and rng.random() < 0.1:
             body.append(f"<!-- block {rng.randrange(1000)} rendered in {rng.random():.3f}s -->")
         if on("hidden-elements") and rng.random() < 0.05:
             body.append(
                 rng.choice(
                     [
-                        f'<div hidden>Preview {_token(rng, 5)}</div>',
+                        f"<div hidden>Preview {_token(rng, 5)}</div>",
                         f'<span aria-hidden="true">{_token(rng, 8)}</span>',
                         f'<div style="display: none">Draft {rng.randrange(99)}</div>',
                     ]
@@ -270,14 +269,15 @@ def build_page(
             )
         body.append(nl())
     # merge adjacent single-item lists into one list, as a real page would
-    content = "".join(body).replace("</li></ul><ul class=\"content\"><li>", "</li><li>")
+    content = "".join(body).replace('</li></ul><ul class="content"><li>', "</li><li>")
 
     extras_top: list[str] = []
     extras_bottom: list[str] = []
     if on("hero-ab"):
         h1, sub = rng.choice(HEROES)
-        extras_top.append(f'<section class="hero hero--v{rng.randrange(3)}"><h1>{h1}</h1>'
-                          f"<p>{sub}</p></section>")
+        extras_top.append(
+            f'<section class="hero hero--v{rng.randrange(3)}"><h1>{h1}</h1><p>{sub}</p></section>'
+        )
     if on("promo"):
         extras_top.append(f'<div class="promo-bar {cls()}"><p>{rng.choice(PROMOS)}</p></div>')
     if on("timestamp"):
@@ -287,13 +287,18 @@ def build_page(
     if on("visitor-counter"):
         extras_bottom.append(f"<div>Visitors: {rng.randrange(10**4, 10**6):,}</div>")
     if on("loading"):
-        extras_bottom.append(rng.choice(["<div>Loading...</div>", "<p>Loading</p>",
-                                         '<div class="spinner">Loading…</div>']))
+        extras_bottom.append(
+            rng.choice(
+                ["<div>Loading...</div>", "<p>Loading</p>", '<div class="spinner">Loading…</div>']
+            )
+        )
     if on("share-widget"):
         extras_bottom.append(rng.choice(SHARES).replace("{t}", t))
-    footer_year = f"<p>© {_year(rng)} Provider Ltd. All rights reserved.</p>" if on(
-        "footer-year"
-    ) else "<p>Provider Ltd.</p>"
+    footer_year = (
+        f"<p>© {_year(rng)} Provider Ltd. All rights reserved.</p>"
+        if on("footer-year")
+        else "<p>Provider Ltd.</p>"
+    )
     footer = (
         f'<footer class="site-footer"><div class="cols"><ul><li><a href="/privacy">Privacy</a>'
         f'</li><li><a href="/terms">Terms</a></li></ul></div>{footer_year}</footer>'
@@ -308,7 +313,7 @@ def build_page(
     if on("newsletter-popup"):
         popups.append(
             f'<div class="newsletter-popup modal" style="display:none"><h3>Join '
-            f"{rng.randrange(10, 99)},000 readers</h3><form><input name=\"email\">"
+            f'{rng.randrange(10, 99)},000 readers</h3><form><input name="email">'
             "<button>Subscribe</button></form></div>"
         )
     if on("chat-widget"):
@@ -334,27 +339,34 @@ def build_page(
     pre = "".join(extras_top)
     post = "".join(extras_bottom)
     if layout == 0:  # semantic: <main> with an article
-        page_body = (f"{header}{pre}<main id=\"main\"><article><h1>{html.escape(title)}</h1>"
-                     f"{content}</article>{post}</main>{sidebar}{footer}")
+        page_body = (
+            f'{header}{pre}<main id="main"><article><h1>{html.escape(title)}</h1>'
+            f"{content}</article>{post}</main>{sidebar}{footer}"
+        )
     elif layout == 1:  # one <article>, no <main>
-        page_body = (f'{header}<div class="wrap {cls()}">{pre}<article class="post">'
-                     f"{content}</article>{post}{sidebar}</div>{footer}")
+        page_body = (
+            f'{header}<div class="wrap {cls()}">{pre}<article class="post">'
+            f"{content}</article>{post}{sidebar}</div>{footer}"
+        )
     elif layout == 2:  # div soup, nothing semantic: the densest container must be found
-        page_body = (f'<div class="top {cls()}"><div class="menu">{nav}</div></div>{pre}'
-                     f'<div class="container {cls()}"><div class="row"><div class="col">'
-                     f'{content}</div></div></div>{post}<div class="bottom">{footer_year}</div>')
+        page_body = (
+            f'<div class="top {cls()}"><div class="menu">{nav}</div></div>{pre}'
+            f'<div class="container {cls()}"><div class="row"><div class="col">'
+            f'{content}</div></div></div>{post}<div class="bottom">{footer_year}</div>'
+        )
     elif layout == 3:  # role=main on a div
-        page_body = (f'{header}{pre}<div role="main" class="{cls()}">{content}</div>'
-                     f"{post}{footer}")
+        page_body = f'{header}{pre}<div role="main" class="{cls()}">{content}</div>{post}{footer}'
     else:  # WordPress-like: entry-content inside an article inside #primary
-        page_body = (f'{header}{pre}<div id="primary" class="content-area"><article '
-                     f'class="page type-page"><header class="entry-header"><h1 class="entry-title">'
-                     f'{html.escape(title)}</h1></header><div class="entry-content">{content}</div>'
-                     f"</article></div>{post}{sidebar}{footer}")
+        page_body = (
+            f'{header}{pre}<div id="primary" class="content-area"><article '
+            f'class="page type-page"><header class="entry-header"><h1 class="entry-title">'
+            f'{html.escape(title)}</h1></header><div class="entry-content">{content}</div>'
+            f"</article></div>{post}{sidebar}{footer}"
+        )
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+        '<!DOCTYPE html>\n<html lang="en"><head>'
         + nl().join(head)
-        + f"</head><body class=\"page {cls()}\">"
+        + f'</head><body class="page {cls()}">'
         + page_body
         + "".join(popups)
         + "</body></html>\n"
@@ -377,8 +389,12 @@ def _shuffle_attributes(page: str, rng: random.Random) -> str:
     return _TAG_ATTRS.sub(shuffle, page)
 
 
-def seed_page(seed: Path, round_no: int, kinds: frozenset[str] = frozenset(NOISE_KINDS),
-              paras: list[Para] | None = None) -> str:
+def seed_page(
+    seed: Path,
+    round_no: int,
+    kinds: frozenset[str] = frozenset(NOISE_KINDS),
+    paras: list[Para] | None = None,
+) -> str:
     """Round ``round_no`` of the page built around ``seed`` (layout fixed per seed)."""
     index = SEEDS.index(seed)
     paras = paras if paras is not None else seed_paragraphs(seed.read_text("utf-8"))
