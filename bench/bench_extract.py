@@ -17,10 +17,35 @@ from watcher.extract import extract
 from watcher.models import Fetched
 from watcher.normalize import normalize
 
-WORDS = (
-    "we do not store connection logs your data personal information service providers may share"
-    " with third parties for purposes of billing security retention period days law enforcement"
-).split()
+WORDS = [
+    "we",
+    "do",
+    "not",
+    "store",
+    "connection",
+    "logs",
+    "your",
+    "data",
+    "personal",
+    "information",
+    "service",
+    "providers",
+    "may",
+    "share",
+    "with",
+    "third",
+    "parties",
+    "for",
+    "purposes",
+    "of",
+    "billing",
+    "security",
+    "retention",
+    "period",
+    "days",
+    "law",
+    "enforcement",
+]
 
 
 def make_page(size: int, rng: random.Random) -> bytes:
@@ -42,10 +67,13 @@ def make_page(size: int, rng: random.Random) -> bytes:
         chunk = [f"<h2 class='css-{rng.randrange(10**6)}'>Section {section}</h2>"]
         for _ in range(4):
             words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 60)))
-            chunk.append(f"<p class='x{rng.randrange(99)}'>{words[:40]}<strong>{words[40:60]}"
-                         f"</strong><a href='/p?{rng.randrange(10**6)}'>{words[60:]}</a>.</p>")
-        chunk.append("<ul>" + "".join(f"<li>{rng.choice(WORDS)} item</li>" for _ in range(5))
-                     + "</ul>")
+            chunk.append(
+                f"<p class='x{rng.randrange(99)}'>{words[:40]}<strong>{words[40:60]}"
+                f"</strong><a href='/p?{rng.randrange(10**6)}'>{words[60:]}</a>.</p>"
+            )
+        chunk.append(
+            "<ul>" + "".join(f"<li>{rng.choice(WORDS)} item</li>" for _ in range(5)) + "</ul>"
+        )
         text = "".join(chunk)
         parts.append(text)
         size_now += len(text)
@@ -54,16 +82,24 @@ def make_page(size: int, rng: random.Random) -> bytes:
 
 
 def run(body: bytes) -> None:
-    fetched = Fetched(url="https://example.com/privacy", status=200,
-                      content_type="text/html; charset=utf-8", body=body,
-                      fetched_at=datetime.now(UTC))
+    fetched = Fetched(
+        url="https://example.com/privacy",
+        status=200,
+        content_type="text/html; charset=utf-8",
+        body=body,
+        fetched_at=datetime.now(UTC),
+    )
     normalize(extract(fetched))
 
 
 def main() -> None:
     rng = random.Random(1)
     print(f"{'size':>8} {'bytes':>10} {'median ms':>10} {'min ms':>8} {'peak MiB':>9} runs")
-    for label, size, runs in (("20 KB", 20_000, 50), ("200 KB", 200_000, 20), ("2 MB", 2_000_000, 5)):
+    for label, size, runs in (
+        ("20 KB", 20_000, 50),
+        ("200 KB", 200_000, 20),
+        ("2 MB", 2_000_000, 5),
+    ):
         body = make_page(size, rng)
         run(body)  # warm-up
         times = []
@@ -75,8 +111,10 @@ def main() -> None:
         run(body)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"{label:>8} {len(body):>10} {statistics.median(times):>10.1f} {min(times):>8.1f} "
-              f"{peak / 2**20:>9.1f} {runs}")
+        print(
+            f"{label:>8} {len(body):>10} {statistics.median(times):>10.1f} {min(times):>8.1f} "
+            f"{peak / 2**20:>9.1f} {runs}"
+        )
 
 
 if __name__ == "__main__":

@@ -205,7 +205,8 @@ def test_inline_markup_joins_words_and_br_is_a_space() -> None:
     doc = extract(
         fetched(
             page(
-                "<p>We <span>pro</span><span class='x'>tect</span> your<br>data.<br/>\n   Always.</p>"
+                "<p>We <span>pro</span><span class='x'>tect</span> your<br>data."
+                "<br/>\n   Always.</p>"
             )
         )
     )
@@ -231,7 +232,8 @@ def test_boilerplate_containers_are_dropped() -> None:
         fetched(
             page(
                 "<header><nav>Home About</nav></header>"
-                "<div class='cookie-banner'>We use cookies</div><div id='newsletterPopup'>Subscribe</div>"
+                "<div class='cookie-banner'>We use cookies</div>"
+                "<div id='newsletterPopup'>Subscribe</div>"
                 "<div hidden>Hidden draft</div><div aria-hidden='true'>Icon</div>"
                 "<div style='display: none'>Invisible</div><div role='dialog'>Dialog</div>"
                 "<p>We do not log.</p><aside>Related</aside><form><label>Email</label></form>"
@@ -248,8 +250,8 @@ def test_container_holding_the_policy_is_kept_whatever_its_class() -> None:
     doc = extract(fetched(page(body)))
     assert len(doc.blocks) == 30
     body_class = (
-        f"<!DOCTYPE html><html><body class='page cookie-policy'>"
-        f"<div id='cookie-policy'><p>We use three cookies.</p></div></body></html>"
+        "<!DOCTYPE html><html><body class='page cookie-policy'>"
+        "<div id='cookie-policy'><p>We use three cookies.</p></div></body></html>"
     )
     assert [b.text for b in extract(fetched(body_class)).blocks] == ["We use three cookies."]
 
@@ -258,7 +260,8 @@ def test_header_inside_an_article_is_kept() -> None:
     doc = extract(
         fetched(
             page(
-                "<header>Site</header><article><header><h1>Privacy</h1><p>Last updated: May 1, 2024</p>"
+                "<header>Site</header><article><header><h1>Privacy</h1>"
+                "<p>Last updated: May 1, 2024</p>"
                 "</header><p>We do not log.</p></article>"
             )
         )
@@ -300,8 +303,10 @@ def test_cloudflare_email_forms_are_decoded() -> None:
     doc = extract(
         fetched(
             page(
-                f'<p>Write to <a class="__cf_email__" data-cfemail="{hexed}">[email&#160;protected]</a>.</p>'
-                f'<p>Or <a href="/cdn-cgi/l/email-protection#{hexed}">[email&#160;protected]</a>.</p>'
+                f'<p>Write to <a class="__cf_email__" data-cfemail="{hexed}">'
+                "[email&#160;protected]</a>.</p>"
+                f'<p>Or <a href="/cdn-cgi/l/email-protection#{hexed}">'
+                "[email&#160;protected]</a>.</p>"
                 f'<p>Or <a href="/cdn-cgi/l/email-protection"><span class="__cf_email__" '
                 f'data-cfemail="{hexed}">[email&#160;protected]</span></a>.</p>'
             )

@@ -183,12 +183,13 @@ def extract(fetched: Fetched, rules: ExtractRules = ExtractRules()) -> Document:
 # Control characters other than whitespace, with whole terminal escape sequences: lxml refuses
 # some of them, and none is text a reader sees.
 _CONTROLS = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b\x0e-\x1f\x7f]"
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|[\x00-\x08\x0b\x0e-\x1f\x7f]"
 )
 
 
 def _strip_controls(text: str) -> str:
-    return _CONTROLS.sub("", text)
+    return text if text.isprintable() else _CONTROLS.sub("", text)
 
 
 def _compile_ignore(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
@@ -345,14 +346,14 @@ _BOILERPLATE_ROLES = frozenset(
 )
 _NEVER_DROP = frozenset({"html", "body", "main", "article"})
 
-# id/class words of boilerplate containers, matched as the start of a token (split on - _ and
-# space), so "cookie-banner", "cookieConsent", "social-icons" match but "cookie-policy" (a word
-# that names the policy itself) is spared by # id/class words of boilerplate containers, matched per token (split on - _ and space, camelCase
-# split too), so "cookie-banner", "cookieConsent", "social-icons" match. A container whose name
-# also names the policy ("cookie-policy") is spared by _POLICY_WORDS.
+# id/class words of boilerplate containers, matched per token (split on "-", "_" and space; not
+# on camelCase, since "sc-5wnAd" is a random hash, not an "ad"), so "cookie-banner",
+# "cookieConsent", "social-icons" match. A container whose name also names the policy
+# ("cookie-policy") is spared by _POLICY_WORDS.
 _BOILERPLATE_CLASS = re.compile(
     # words that start a token ("cookieconsent", "subscribe-form", "social-icons")
-    r"(?:^|[\s_-])(?:(?:cookie|consent|gdpr|newsletter|subscri|sharedaddy|sharethis|shareaholic|social"
+    r"(?:^|[\s_-])(?:(?:cookie|consent|gdpr|newsletter|subscri|sharedaddy|sharethis|shareaholic"
+    r"|social"
     r"|advert|popup|livechat|onetrust|optanon|cookiebot|usercentrics|adsbygoogle|breadcrumb"
     r"|preloader|intercom|tawk|crisp|zendesk|hubspot|mailchimp)[a-z]*"
     # whole tokens only ("ad", "hero", "menu" inside a random hash must not count)
@@ -578,7 +579,7 @@ _DESCEND_SHARE = 0.9  # without one, descend into a child holding this share of 
 def _main_content(body: HtmlElement) -> HtmlElement:
     """The element that holds the policy: <main>, [role=main], the one <article>, or the
     innermost element that still holds nearly all of the text; else ``body``."""
-    total = len(_collapse(body.text_content()))
+    total = len(body.text_content())
     if total == 0:
         return body
     for candidates in (
@@ -586,17 +587,17 @@ def _main_content(body: HtmlElement) -> HtmlElement:
         body.xpath(".//article"),
     ):
         for el in candidates:
-            if len(_collapse(el.text_content())) >= _MAIN_SHARE * total:
+            if len(el.text_content()) >= _MAIN_SHARE * total:
                 return el
     el = body
     while True:
-        size = len(_collapse(el.text_content()))
+        size = len(el.text_content())
         children = [c for c in el if isinstance(c.tag, str)]
         if size == 0 or _collapse(el.text or ""):
             return el  # text directly in this element: it is the container
         best = None
         for child in children:
-            child_size = len(_collapse(child.text_content()))
+            child_size = len(child.text_content())
             if child_size >= _DESCEND_SHARE * size:
                 best = child
             elif _collapse(child.tail or ""):
@@ -656,14 +657,16 @@ _INLINE_TAGS = frozenset(
 )
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _KINDED_TAGS = frozenset({*_HEADINGS, "li", "td", "th", "dt", "dd"})
-_LAYOUT_CELL = ".//*[self::p or self::div or self::ul or self::ol or self::table or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+_LAYOUT_CELL = (
+    ".//*[self::p or self::div or self::ul or self::ol or self::table or self::h1 or self::h2"
+    " or self::h3 or self::h4 or self::h5 or self::h6]"
+)
 _BR = "\x00"  # control characters are gone from the text by now, so this marks a <br>
-_WS = re.compile(r"[ \t\n\r\f]+")
 _PARAGRAPH_BREAK = re.compile(r"\x00[ \x00]*\x00")
 
 
 def _collapse(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _kind_of(el: HtmlElement, inherited: tuple[BlockKind, int]) -> tuple[BlockKind, int]:
@@ -808,18 +811,22 @@ _NOISE_LINES: tuple[re.Pattern[str], ...] = tuple(
     for p in (
         # placeholders left by pages that fill themselves in with JavaScript
         r"^(?:loading|please wait|chargement|cargando|wird geladen)\s*(?:\.{0,3}|…)$",
-        r"^(?:you need to |please )?enable javascript(?: to (?:run|view|use) this (?:app|page|site))?\.?$",
+        r"^(?:you need to |please )?enable javascript"
+        r"(?: to (?:run|view|use) this (?:app|page|site))?\.?$",
         # share widgets
         rf"^(?:(?:share|tweet|pin|post|send)(?: (?:this|it|page|article|post))?"
         rf"(?: (?:on|via|to|with))? (?:{_SOCIAL})\s*[|,·•/]?\s*)+$",
         r"^share(?: this(?: page| article| post)?)?\s*:?$",
         rf"^(?:(?:{_SOCIAL})\s*[|,·•/]?\s*){{2,}}$",
         # visitor and view counters
-        r"^(?:total |unique |online )?(?:visitors?|visits|page ?views|views|hits)(?: today| online)?\s*[:\-]?\s*[\d,. ]+$",
-        r"^[\d,. ]+\s+(?:visitors?|visits|views|page ?views|hits|people (?:are )?(?:viewing|online|reading)|online)\b.{0,40}$",
+        r"^(?:total |unique |online )?(?:visitors?|visits|page ?views|views|hits)"
+        r"(?: today| online)?\s*[:\-]?\s*[\d,. ]+$",
+        r"^[\d,. ]+\s+(?:visitors?|visits|views|page ?views|hits"
+        r"|people (?:are )?(?:viewing|online|reading)|online)\b.{0,40}$",
         r"^you are (?:visitor|reader)(?: number| no\.?)?\s*#?\s*[\d,.]+\.?$",
         # generation stamps
-        r"^(?:this )?(?:page )?(?:was )?(?:generated|rendered|served|cached|built|compiled|created)(?: (?:at|on|in))?\b.{0,80}\d.{0,40}$",
+        r"^(?:this )?(?:page )?(?:was )?(?:generated|rendered|served|cached|built|compiled|created)"
+        r"(?: (?:at|on|in))?\b.{0,80}\d.{0,40}$",
         # copyright and footer lines
         r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}|[^.]{0,60}\d{4}).{0,160}$",
         r"^\d{4}(?:\s*[-–]\s*\d{4})?\s*©.{0,160}$",
@@ -828,7 +835,8 @@ _NOISE_LINES: tuple[re.Pattern[str], ...] = tuple(
         r"^have a project (?:on|in) mind\??$",
         r"^we can help you bring your ideas to life\b.{0,160}$",
         r"^(?:let'?s talk|get in touch|contact us today|ready to get started"
-        r"|get started(?: now| today)?|start (?:your )?free trial|try it (?:now|free)|sign up (?:now|today)|subscribe(?: now)?"
+        r"|get started(?: now| today)?|start (?:your )?free trial|try it (?:now|free)"
+        r"|sign up (?:now|today)|subscribe(?: now)?"
         r"|back to top|scroll to top|read more|learn more|download now|buy now)\s*[.!?]*$",
     )
 )
@@ -841,8 +849,15 @@ _CODE = re.compile(
 )
 
 
+_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in _NOISE_LINES), re.IGNORECASE)
+# Every noise pattern is bounded; a longer block is prose and skips the search.
+_NOISE_MAX_CHARS = 400
+
+
 def _is_noise(text: str) -> bool:
-    return any(p.search(text) for p in _NOISE_LINES) or bool(_CODE.search(text))
+    if len(text) > _NOISE_MAX_CHARS:
+        return False
+    return bool(_NOISE.search(text) or _CODE.search(text))
 
 
 def _doubled(text: str) -> str | None:

@@ -86,8 +86,6 @@ _QUOTES_AND_DASHES = str.maketrans(
     }
 )
 
-_SPACE = re.compile(r"\s+")
-
 
 def normalize_text(text: str) -> str:
     """One canonical line for ``text``: what a reader sees, spelt one way.
@@ -95,16 +93,18 @@ def normalize_text(text: str) -> str:
     NFKC folds compatibility forms (non-breaking and other spaces, ligatures, full-width letters,
     the ellipsis) so that the same visible text compares equal however the page encoded it.
     """
-    text = _ANSI.sub("", text)
-    # Whitespace controls first, so that "a\tb" stays two words once controls are removed.
-    text = text.translate(_WHITESPACE_CONTROLS)
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
-    # NFKC can produce new invisible characters (rare); and the quotes/dashes fold after it.
-    text = text.translate(_QUOTES_AND_DASHES)
-    text = _BULLETS.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip()
-    return _LEADING_DOT.sub("", text)
+    if not text.isprintable():  # fast path: most lines have no control or invisible character
+        text = _ANSI.sub("", text)
+        # Whitespace controls first, so that "a\tb" stays two words once controls are removed.
+        text = text.translate(_WHITESPACE_CONTROLS)
+        text = _INVISIBLE.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_QUOTES_AND_DASHES)
+        text = _BULLETS.sub(" ", text)
+        text = " ".join(text.split())
+        return _LEADING_DOT.sub("", text)
+    return " ".join(text.split())
 
 
 _WHITESPACE_CONTROLS = str.maketrans(dict.fromkeys("\t\n\v\f\r\x85\u2028\u2029", " "))
