@@ -192,6 +192,7 @@ def heading_paths(doc: Document) -> list[str]:
     """
     stack: list[tuple[int, str]] = []
     paths: list[str] = []
+    below = ""  # the path of a block below the last heading, which is most blocks
     for block in doc.blocks:
         if block.kind is BlockKind.HEADING:
             level = max(1, block.level)
@@ -199,8 +200,9 @@ def heading_paths(doc: Document) -> list[str]:
                 stack.pop()
             paths.append(" > ".join(t for _, t in stack))
             stack.append((level, " ".join(block.text.split())))
+            below = " > ".join(t for _, t in stack)
         else:
-            paths.append(" > ".join(t for _, t in stack))
+            paths.append(below)
     return paths
 
 
@@ -346,18 +348,19 @@ def _find_splits(
     return pairs
 
 
-def _word_set(text: str) -> frozenset[object]:
+def _word_set(text: str) -> frozenset[int]:
     """What similarity compares: pairs of consecutive words, with the start and end marked.
 
     Pairs rather than words because unrelated paragraphs of one policy share most of their
     words ("we", "your", "data") but few pairs, while an edited paragraph keeps most pairs.
-    The marks give a one-word block something to compare.
+    The marks give a one-word block something to compare. Pairs are kept as hashes, which
+    take a fraction of the memory of tuples on a long policy; a collision only nudges a score.
     """
     words = ["", *(w.casefold() for w in _WORD.findall(text)), ""]
-    return frozenset(itertools.pairwise(words))
+    return frozenset(hash(pair) for pair in itertools.pairwise(words))
 
 
-def _similarity(a: frozenset[object], b: frozenset[object]) -> float:
+def _similarity(a: frozenset[int], b: frozenset[int]) -> float:
     if not a and not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
@@ -366,10 +369,12 @@ def _similarity(a: frozenset[object], b: frozenset[object]) -> float:
 def _pair_by_similarity(
     removed: list[int], added: list[int], old: Sequence[Block], new: Sequence[Block]
 ) -> list[_Pair]:
-    """Pair removed with added blocks that are edits of each other, keeping document order.
+    """Pair removed with added blocks that are edits of each other.
 
-    Small runs: the order-preserving pairing with the highest total similarity (a dynamic
-    programme over all pairs). Large runs: a greedy pass that looks a few blocks ahead.
+    Small runs: every removed block is compared with every added one and the most similar
+    pairs are taken first, wherever they are (a paragraph moved and edited is still one
+    modified hunk). Ties go to the pair closest in position. Large runs: a greedy pass in
+    document order that looks a few blocks ahead.
     """
     if not removed or not added:
         return []
@@ -377,29 +382,22 @@ def _pair_by_similarity(
     new_words = [_word_set(new[j].text) for j in added]
     r, a = len(removed), len(added)
     if r * a <= _PAIR_FULL_LIMIT:
-        score = [[0.0] * (a + 1) for _ in range(r + 1)]
-        for x in range(1, r + 1):
-            row, prev = score[x], score[x - 1]
-            ow = old_words[x - 1]
-            for y in range(1, a + 1):
-                best = max(prev[y], row[y - 1])
-                s = _similarity(ow, new_words[y - 1])
-                if s >= _PAIR_THRESHOLD and prev[y - 1] + s > best:
-                    best = prev[y - 1] + s
-                row[y] = best
-        pairs: list[_Pair] = []
-        x, y = r, a
-        while x > 0 and y > 0:
-            if score[x][y] == score[x - 1][y]:
-                x -= 1
-            elif score[x][y] == score[x][y - 1]:
-                y -= 1
-            else:
-                pairs.append(_Pair((removed[x - 1],), (added[y - 1],)))
-                x -= 1
-                y -= 1
-        pairs.reverse()
-        return pairs
+        candidates = []
+        for x, ow in enumerate(old_words):
+            for y, nw in enumerate(new_words):
+                s = _similarity(ow, nw)
+                if s >= _PAIR_THRESHOLD:
+                    candidates.append((-s, abs(removed[x] - added[y]), x, y))
+        candidates.sort()
+        taken_x: set[int] = set()
+        taken_y: set[int] = set()
+        found: list[_Pair] = []
+        for _, _, x, y in candidates:
+            if x not in taken_x and y not in taken_y:
+                taken_x.add(x)
+                taken_y.add(y)
+                found.append(_Pair((removed[x],), (added[y],)))
+        return found
     pairs = []
     y0 = 0
     for x in range(r):
