@@ -55,7 +55,9 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn)
 
 
-def evaluate(pairs: Iterable[dict[str, object]]) -> tuple[Metrics, list[tuple[dict[str, object], Finding]]]:
+def evaluate(
+    pairs: Iterable[dict[str, object]],
+) -> tuple[Metrics, list[tuple[dict[str, object], Finding]]]:
     rows = [(p, classify_hunk(hunk_of(p))) for p in pairs]
     n = len(rows)
     if n == 0:
@@ -111,13 +113,17 @@ def report(name: str, m: Metrics) -> str:
     ]
     for want in SEVERITIES:
         lines.append(f"{want:>10}  " + " ".join(f"{m.confusion[want][g]:>9}" for g in SEVERITIES))
-    lines.append("per-category F1: " + ", ".join(f"{c} {v:.2f}" for c, v in m.per_category_f1.items()))
+    lines.append(
+        "per-category F1: " + ", ".join(f"{c} {v:.2f}" for c, v in m.per_category_f1.items())
+    )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", action="store_true", help="list the pairs the classifier gets wrong")
+    parser.add_argument(
+        "--errors", action="store_true", help="list the pairs the classifier gets wrong"
+    )
     parser.add_argument("--split", help="only this split")
     args = parser.parse_args()
     pairs = load()

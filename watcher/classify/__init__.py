@@ -11,9 +11,9 @@ material is decided by what the practices say.
 
 from __future__ import annotations
 
-from watcher.classify import rules as _rules  # noqa: F401  (registers the built-in rules)
+from watcher.classify import rules as _rules
 from watcher.classify.registry import RULES, Rule, Signal, describe_rules, rule
-from watcher.classify.sentences import HunkView, canon, clean, view
+from watcher.classify.sentences import HunkView, canon, view
 from watcher.models import Category, Change, Direction, Finding, Hunk, HunkKind, Severity, Verdict
 
 __all__ = [
@@ -36,18 +36,17 @@ _CATEGORY_LABELS = {
 
 
 def _direction(signals: list[Signal]) -> Direction:
-    """Weakens if material signals only weaken, strengthens likewise, unclear if they disagree."""
-    material = [s for s in signals if s.severity.material]
-    if not material:
-        return Direction.NEUTRAL
-    top = Severity.highest([s.severity for s in material])
-    for group in (material, [s for s in material if s.severity is top]):
-        dirs = {s.direction for s in group} - {Direction.NEUTRAL}
-        if len(dirs) == 1:
-            return dirs.pop()
-        if not dirs:
-            return Direction.NEUTRAL
-    return Direction.UNCLEAR
+    """Weakens if material signals only weaken, strengthens likewise, unclear if they disagree.
+
+    Minor signals are left out when a major one exists: "do not store X" -> "store X but never Y"
+    weakens, however much firmer the wording about Y became.
+    """
+    strong = [s for s in signals if s.severity.rank >= Severity.MAJOR.rank]
+    considered = strong or [s for s in signals if s.severity.material]
+    dirs = {s.direction for s in considered} - {Direction.NEUTRAL}
+    if len(dirs) == 1:
+        return dirs.pop()
+    return Direction.UNCLEAR if dirs else Direction.NEUTRAL
 
 
 def _ordered(items: list[Category]) -> tuple[Category, ...]:
@@ -59,20 +58,24 @@ def _fold(hv: HunkView, signals: list[Signal]) -> tuple[Finding, list[Signal]]:
     old = "" if hunk.kind is HunkKind.ADDED else hunk.old
     new = "" if hunk.kind is HunkKind.REMOVED else hunk.new
     if not signals:
-        if clean(old) == clean(new):
+        if " ".join(old.split()) == " ".join(new.split()):
             return Finding(Severity.NONE, Direction.NEUTRAL), []
         reason = "wording changed, same practice" if canon(old) != canon(new) else "punctuation"
-        signals = [Signal(Severity.COSMETIC, Direction.NEUTRAL, (), reason, "only the wording changed")]
+        signals = [
+            Signal(Severity.COSMETIC, Direction.NEUTRAL, (), reason, "only the wording changed")
+        ]
     signals = sorted(signals, key=lambda s: -s.severity.rank)
     severity = signals[0].severity
     if severity is Severity.NONE:
-        return Finding(Severity.NONE, Direction.NEUTRAL, (), tuple(s.reason for s in signals)), signals
+        return Finding(
+            Severity.NONE, Direction.NEUTRAL, (), tuple(s.reason for s in signals)
+        ), signals
     cats = [c for s in signals if s.severity.material for c in s.categories]
     cats += sorted(hv.heading_categories)
     changed = hv.changed_old() + hv.changed_new() if not hv.moved else list(hv.old)
     if not cats or not severity.material:
         cats += [c for s in signals for c in s.categories]
-        cats += sorted({c for s in changed for c in s.practice.categories})
+        cats += sorted({c for s in changed for c in _rules.topics(s)})
     reasons = tuple(dict.fromkeys(s.reason for s in signals))
     return Finding(severity, _direction(signals), _ordered(cats), reasons), signals
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watcher.models import Category
-
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -44,7 +42,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
         (
             "source IP",
             (
-                rf"(?:source|originating|real|original|incoming|home|client|users?'?|your|true)"
+                rf"(?:source|originating|real|original|incoming|home|client|true)"
                 rf"[- ]{_IP}",
                 r"ip address(?:es)? (?:you connect from|of (?:the|your) (?:device|users?))",
             ),
@@ -114,7 +112,8 @@ DATA_TYPES: tuple[Term, ...] = tuple(
         (
             "postal address",
             (
-                r"(?:postal|mailing|billing|home|residential|street|physical|business) address(?:es)?",
+                r"(?:postal|mailing|billing|home|residential|street|physical|business) address"
+                r"(?:es)?",
             ),
         ),
         ("phone", (r"(?:tele)?phone numbers?", r"mobile (?:phone )?numbers?")),
@@ -139,6 +138,7 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"app(?:lication)? version",
             ),
         ),
+        ("precise location", (r"(?:precise|exact|gps) (?:geo-?)?location(?: data)?", r"gps")),
         (
             "location",
             (r"(?:precise |approximate |gps |geo-?)?locations?(?: data)?", r"geolocation", r"gps"),
@@ -165,6 +165,8 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             (r"contents? of (?:your |the )?(?:messages?|emails?|support requests?)", r"chat logs?"),
         ),
         ("contacts", (r"contact lists?", r"address books?", r"your contacts")),
+        ("photos", (r"photos?", r"camera", r"microphone", r"media files", r"camera roll")),
+        ("referenced data", (r"(?:this|such|that|these|the above) (?:information|data)",)),
         ("biometrics", (r"biometric(?: data| information| identifiers)?", r"face ?prints?")),
         ("health data", (r"health (?:data|information)",)),
         ("personal data", (r"personal(?:ly identifiable)? (?:data|information)", r"pii")),
@@ -245,7 +247,8 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         (
             "government",
             (
-                r"government(?:al)?(?: agenc(?:y|ies)| authorit(?:y|ies)| officials| bodies| entities)?",
+                r"government(?:al)?(?: agenc(?:y|ies)| authorit(?:y|ies)| officials| bodies|"
+                r" entities)?",
                 r"(?:public |competent |governmental |state )?authorit(?:y|ies)",
                 r"regulators?",
                 r"intelligence (?:agenc(?:y|ies)|services)",
@@ -269,7 +272,8 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         (
             "acquirer",
             (
-                r"(?:merger|acquisition|sale of (?:all or part of )?(?:our|the) (?:business|company|assets))",
+                r"(?:merger|acquisition|sale of (?:all or part of )?(?:our|the) (?:business"
+                r"|company|assets))",
             ),
         ),
         (
@@ -342,6 +346,61 @@ PURPOSES: tuple[Term, ...] = tuple(
 
 ALL_TERMS: tuple[Term, ...] = VPN_FIELDS + COMPANIES + RECIPIENT_CLASSES + PURPOSES + DATA_TYPES
 
+
+def _split_top(body: str) -> list[str]:
+    """The top-level alternatives of a pattern body."""
+    depth, start, out, escaped = 0, 0, [], False
+    for i, ch in enumerate(body):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(body[start:i])
+            start = i + 1
+    out.append(body[start:])
+    return out
+
+
+def _strip(pattern: str, groups: str) -> str:
+    p = re.sub(r"\\[a-zA-Z]", " ", pattern)
+    p = re.sub(r"\[[^\]]*\]", " ", p)
+    while True:  # innermost groups first
+        q = re.sub(r"\((?:\?(?:<?[!=]|:|P<\w+>))?[^()]*\)" + groups, " ", p)
+        if q == p:
+            return re.sub(r"[a-z0-9][?*]|\{\d*,?\d*\}", " ", p)
+        p = q
+
+
+def literal_runs(pattern: str) -> frozenset[str]:
+    """For each alternative of a pattern, one word every match of it must contain.
+
+    A text that contains none of them cannot match, so the (slow) pattern need not run on it:
+    that gate is what keeps reading a sentence cheap. The word is the longest literal outside any
+    group of the alternative; when there is none, every literal of the alternative is kept.
+    """
+    body = pattern
+    if body.startswith(r"\b(?:") and body.endswith(r")\b"):
+        body = body[len(r"\b(?:") : -len(r")\b")]
+    out: set[str] = set()
+    for alt in _split_top(body):
+        top = [w for w in re.findall(r"[a-z0-9]+", _strip(alt, "[?*]?")) if len(w) >= 2]
+        if top:
+            out.add(max(top, key=len))
+        else:
+            out.update(w for w in re.findall(r"[a-z0-9]+", _strip(alt, "[?*]")) if len(w) >= 2)
+    return frozenset(out)
+
+
+TERM_GATES: tuple[tuple[frozenset[str], Term], ...] = tuple(
+    (literal_runs(t.pattern.pattern), t) for t in ALL_TERMS
+)
+
+
 # Verbs, by the group compared between versions, and the "sense" of each group: +1 when saying
 # "no" protects users (we do not log), -1 when saying "yes" protects them (we will notify you).
 VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
@@ -370,7 +429,8 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"make (?:\w+ )?available",
             r"releas(?:e|es|ed)",
             r"turn(?:s|ed)? over",
-            r"provid(?:e|es|ed|ing) (?:the |your |any |such )?(?:personal )?(?:data|information)",
+            r"provid(?:e|es|ed|ing)(?= (?:the |your |any |such )?(?:personal )?(?:data"
+            r"|information))",
             r"work(?:s|ed)? with",
             r"partner(?:s|ed)? with",
         ),
@@ -402,9 +462,13 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"read(?:s|ing)?",
             r"inspect(?:s|ed|ing)?",
             r"ask(?:s|ed)? (?:you )?for",
+            r"(?:ask|require|requires|asks|invite) you to (?:provide|submit|enter|give us)",
+            r"you (?:provide|give|submit)",
+            r"provide us with",
             r"no-logs?",
         ),
     ),
+    ("include", 1, _re(r"includ(?:e|es|ed|ing)", r"such as", r"e\.g\.", r"for example")),
     (
         "use",
         1,
@@ -462,331 +526,3 @@ MAY = re.compile(
     r"\b(?:may|might|can|could|reserve the right|from time to time|where (?:necessary|needed)|"
     r"in some cases|occasionally|if (?:required|requested|needed))\b"
 )
-
-# Topic cues: wording that puts a sentence in a category even without a recognised practice.
-CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
-    (
-        Category.VPN_LOGGING,
-        _re(
-            r"ram",
-            r"hard (?:drive|disk)s?",
-            r"written to disk",
-            r"no-?logs?",
-            r"zero[- ]logs?",
-            r"connection logs?",
-            r"vpn (?:logs?|traffic|connection|sessions?)",
-            r"(?:usage|activity|traffic) logs?",
-            r"logging policy",
-            r"log(?:s|ging)? of (?:your|user)",
-        ),
-    ),
-    (
-        Category.GOVERNMENT_ACCESS,
-        _re(
-            r"law enforcement",
-            r"court orders?",
-            r"subpoenas?",
-            r"warrants?",
-            r"canary",
-            r"legal process",
-            r"authorities",
-            r"government(?:al)?",
-            r"national security",
-            r"gag orders?",
-            r"police",
-            r"compelled",
-            r"intelligence agenc(?:y|ies)",
-            r"legal requests?",
-            r"transparency report",
-            r"request(?:s)? (?:from|by) (?:a )?(?:court|authorit)",
-        ),
-    ),
-    (
-        Category.JURISDICTION,
-        _re(
-            r"jurisdictions?",
-            r"governed by",
-            r"laws of",
-            r"incorporated",
-            r"headquarter(?:s|ed)",
-            r"registered (?:in|office)",
-            r"based in",
-            r"(?:located|established) in",
-            r"five eyes",
-            r"fourteen eyes",
-            r"14 eyes",
-            r"transfer(?:s|red)? (?:\w+ )?(?:outside|abroad|to other countries|across borders)",
-            r"cross-border",
-            r"(?:routed|stored|processed) (?:through|in) (?:one or more |other |different )*countr",
-            r"(?:transferred|processed|stored|hosted|located|based|incorporated|registered|"
-            r"established) (?:to |in |within |and processed in )",
-            r"data controller",
-            r"controller of",
-        ),
-    ),
-    (
-        Category.USER_RIGHTS,
-        _re(
-            r"rights? to",
-            r"your rights",
-            r"request (?:access|deletion|erasure|a copy|correction)",
-            r"opt[- ]?out",
-            r"withdraw (?:your )?consent",
-            r"rectif(?:y|ication)",
-            r"portability",
-            r"object to",
-            r"lodge a complaint",
-            r"supervisory authority",
-            r"access, (?:correct|update)",
-            r"delete your (?:account|data|personal)",
-            r"unsubscrib",
-        ),
-    ),
-    (
-        Category.SECURITY,
-        _re(
-            r"ram",
-            r"hard (?:drive|disk)s?",
-            r"encrypt(?:s|ed|ion)?",
-            r"secur(?:e|ity|ed)",
-            r"aes-?\d*",
-            r"tls",
-            r"ssl",
-            r"breach(?:es)?",
-            r"ram-only",
-            r"diskless",
-            r"audit(?:s|ed|or)?",
-            r"safeguards?",
-            r"two-factor|2fa",
-            r"hash(?:ed|ing)?",
-            r"access controls?",
-            r"unauthori[sz]ed access",
-        ),
-    ),
-    (
-        Category.TRACKING,
-        _re(
-            r"cookies?",
-            r"pixels?",
-            r"web beacons?",
-            r"tracking",
-            r"trackers?",
-            r"track(?:s|ed)?",
-            r"fingerprint(?:ing)?",
-            r"do not track",
-            r"sdks?",
-            r"google analytics",
-            r"hotjar",
-            r"mixpanel",
-            r"amplitude",
-            r"firebase",
-            r"appsflyer",
-            r"session replay",
-            r"retarget(?:ing)?",
-            r"tag manager",
-        ),
-    ),
-    (
-        Category.POLICY_CHANGES,
-        _re(
-            r"changes? (?:to|of) (?:this|our|the) (?:privacy )?(?:policy|notice|terms)",
-            r"(?:update|modify|revise|amend|change) (?:this|our|the) (?:privacy )?(?:policy|notice|terms)",
-            r"material changes?",
-            r"updated (?:policy|version)",
-            r"last (?:updated|modified|revised)",
-            r"effective (?:date|as of|from|on)",
-            r"continued use",
-            r"revised policy",
-            r"changes will",
-            r"notice of changes",
-        ),
-    ),
-    (
-        Category.SCOPE,
-        _re(
-            r"children",
-            r"minors?",
-            r"under (?:the age of )?(?:1[3-8]|thirteen|sixteen|eighteen)",
-            r"age of",
-            r"years old",
-            r"parents?",
-            r"guardians?",
-            r"(?:this|the) (?:privacy )?policy (?:applies|covers|does not apply)",
-            r"applies to",
-            r"means any",
-            r"shall mean",
-            r"refers to",
-            r"is defined as",
-            r"definitions?",
-            r"(?:is|are)(?: not)? (?:considered |treated as |regarded as )?personal (?:data|information)",
-        ),
-    ),
-    (
-        Category.CONTACT,
-        _re(
-            r"contact us",
-            r"contact (?:our|the) (?:data protection officer|dpo|support|privacy team)",
-            r"data protection officer",
-            r"dpo",
-            r"reach (?:us|our)",
-            r"write to us",
-            r"questions (?:about|regarding|or concerns)",
-            r"email us",
-            r"[\w.+-]+@[\w-]+\.[\w.]+",
-            r"\[email protected\]",
-            r"mailing address",
-            r"our address",
-        ),
-    ),
-    (
-        Category.RETENTION,
-        _re(
-            r"retain(?:s|ed)?",
-            r"retention",
-            r"delet(?:e|ed|es)",
-            r"as long as",
-            r"period",
-            r"indefinitely",
-            r"purg(?:e|ed)",
-            r"keep (?:it|them|this|your|such)",
-            r"kept",
-            r"stored for",
-            r"after (?:\w+ )?(?:days|months|years|hours|minutes)",
-        ),
-    ),
-    (
-        Category.SHARING,
-        _re(
-            r"shar(?:e|es|ed|ing)",
-            r"disclos(?:e|es|ed|ure)",
-            r"sell(?:s|ing)?",
-            r"sold",
-            r"rent(?:s|ing)?",
-            r"third[- ]part(?:y|ies)",
-            r"partners",
-            r"affiliates",
-            r"service providers",
-            r"transfer(?:s|red)? (?:it|your|personal|data|information)",
-            r"advertisers",
-            r"processors",
-        ),
-    ),
-    (
-        Category.PURPOSE,
-        _re(
-            r"for (?:the )?purposes? of",
-            r"purposes? (?:listed|outlined|set out|described)",
-            r"in order to",
-            r"we use (?:your|this|the|such)",
-            r"used (?:to|for)",
-            r"uses (?:your|this)",
-            r"to (?:improve|provide|personali[sz]e|send|market|analy[sz]e|train)",
-        ),
-    ),
-    (
-        Category.COLLECTION,
-        _re(
-            r"collect(?:s|ed|ing|ion)?",
-            r"gather(?:s|ed)?",
-            r"we receive",
-            r"you provide",
-            r"information (?:we|you) (?:collect|provide)",
-            r"obtain",
-        ),
-    ),
-)
-
-# Countries for jurisdiction changes; the Five/Nine/Fourteen Eyes members are where a move is read
-# as weakening (intelligence-sharing alliances are what VPN users choose jurisdictions to avoid).
-FOURTEEN_EYES = frozenset(
-    {
-        "united states",
-        "united kingdom",
-        "canada",
-        "australia",
-        "new zealand",
-        "denmark",
-        "france",
-        "netherlands",
-        "norway",
-        "germany",
-        "belgium",
-        "italy",
-        "spain",
-        "sweden",
-    }
-)
-_COUNTRY_ALIASES = {
-    "usa": "united states",
-    "u.s.": "united states",
-    "u.s.a.": "united states",
-    "america": "united states",
-    "uk": "united kingdom",
-    "u.k.": "united kingdom",
-    "england": "united kingdom",
-    "bvi": "british virgin islands",
-}
-COUNTRIES = frozenset(
-    FOURTEEN_EYES
-    | {
-        "panama",
-        "british virgin islands",
-        "switzerland",
-        "iceland",
-        "romania",
-        "sweden",
-        "seychelles",
-        "cyprus",
-        "malaysia",
-        "singapore",
-        "hong kong",
-        "china",
-        "russia",
-        "ireland",
-        "estonia",
-        "lithuania",
-        "luxembourg",
-        "israel",
-        "india",
-        "japan",
-        "bulgaria",
-        "cayman islands",
-        "belize",
-        "costa rica",
-        "czech republic",
-        "poland",
-        "finland",
-        "austria",
-        "portugal",
-        "greece",
-        "ukraine",
-        "united arab emirates",
-        "brazil",
-        "mexico",
-        "taiwan",
-        "south korea",
-        "turkey",
-        "gibraltar",
-        "isle of man",
-        "netherlands antilles",
-        "delaware",
-        "california",
-        "european union",
-        "eea",
-    }
-)
-COUNTRY_RE = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(
-        re.escape(c) for c in sorted(COUNTRIES | set(_COUNTRY_ALIASES), key=len, reverse=True)
-    )
-    + r")(?!\w)"
-)
-
-
-def country(word: str) -> str:
-    """The canonical name of a matched country (aliases like ``u.s.`` folded in)."""
-    return _COUNTRY_ALIASES.get(word, word)
-
-
-CORE_VPN = frozenset(t.name for t in VPN_FIELDS)

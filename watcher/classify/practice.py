@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.models import Category
 
@@ -79,21 +80,50 @@ class Practice:
 
 
 _CLAUSE_SPLIT = re.compile(
-    r";|:|\(|\)|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|"
+    r";|:|\(|\)|\bbut\b|\bhowever\b|\bwhereas\b|\balthough\b|"
     r",? and (?=(?:we|do|does|will|never|may|don't|doesn't|won't|it|they|is|are)\b)|"
     r",? or (?=(?:we|will|may)\b)"
 )
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "twenty": 20,
-    "twenty-four": 24, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
-    "a": 1, "an": 1, "a single": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty": 30,
+    "forty-five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "a": 1,
+    "an": 1,
+    "a single": 1,
 }
 _UNIT_SECONDS = {
-    "second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
-    "week": 7 * 86400, "month": 30 * 86400, "year": 365 * 86400,
+    "second": 1,
+    "minute": 60,
+    "min": 60,
+    "hour": 3600,
+    "hr": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
 }
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 DURATION = re.compile(
@@ -133,7 +163,7 @@ SAFEGUARD = re.compile(
 )
 ONLY = re.compile(r"\bonly\b")
 DEFINITION = re.compile(
-    r"(?P<subject>[\w ,'-]{2,60}?)\s+(?:is|are)\s+(?P<neg>not\s+|never\s+)?"
+    r"\b(?:is|are)\s+(?P<neg>not\s+|never\s+)?"
     r"(?:considered\s+|treated\s+as\s+|regarded\s+as\s+|deemed\s+)?(?:to be\s+)?"
     r"(?:personal (?:data|information)|personally identifiable)"
 )
@@ -155,20 +185,27 @@ RIGHTS_CUE = re.compile(
 CANARY = re.compile(r"\b(?:warrant )?canary\b")
 RETROACTIVE = re.compile(
     r"\b(?:previously collected|already collected|collected (?:before|prior to|previously)|"
-    r"retroactive(?:ly)?|information (?:we|that we) (?:already|previously) (?:hold|have))\b"
+    r"retroactive(?:ly)?|information (?:we|that we) (?:already|previously) (?:hold|have)|"
+    r"(?:data|information) (?:that )?we (?:have )?collected (?:before|prior to|under (?:a|an|the) "
+    r"(?:previous|earlier|prior|older)))\b"
 )
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
     r"tell you|alert you)\b"
 )
 GOVERNMENT = re.compile(
-    r"\b(?:law enforcement|government|authorit(?:y|ies)|court|subpoena|warrant|legal process|police|"
+    r"\b(?:law enforcement|government|authorit(?:y|ies)|court|subpoena|warrant|legal process"
+    r"|police|"
     r"legal (?:request|demand)s?|gag order)"
 )
 POLICY_CHANGE = re.compile(
-    r"\bmaterial changes?|\bchanges? to (?:this|the|our)\b|\b(?:updated|revised) version\b|"r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)")
+    r"\bmaterial changes?|\bchanges? to (?:this|the|our)\b|\b(?:updated|revised) version\b|"
+    r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)"
+)
 BREACH = re.compile(r"\bbreach")
-NOTICE_CONTEXT = re.compile(r"\b(?:notice|notify|prior to|in advance|before (?:the|they|changes))\b")
+NOTICE_CONTEXT = re.compile(
+    r"\b(?:notice|notify|prior to|in advance|before (?:the|they|changes))\b"
+)
 RESPONSE_CONTEXT = re.compile(r"\b(?:respond|reply|answer|process (?:your|the) request)\b")
 
 
@@ -220,10 +257,11 @@ def clause_level(clause: str) -> int:
 
 
 def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
-    """Lexicon terms in a clause; the longest match wins so "advertising ID" is not "advertising"."""
+    """Lexicon terms in a clause; the longest match wins: "advertising ID" is not "advertising"."""
     matches = [
         (m.start(), m.end(), term, m.group(0))
-        for term in lx.ALL_TERMS
+        for gate, term in lx.TERM_GATES
+        if any(word in clause for word in gate)
         for m in term.pattern.finditer(clause)
     ]
     matches.sort(key=lambda m: (m[0] - m[1], m[0]))
@@ -263,21 +301,62 @@ def _bound_verbs(
     return chain
 
 
+_SOURCE = re.compile(r"\bfrom (?:\w+ ){0,3}$")
+
+
+def _resolve_includes(
+    verbs: list[tuple[int, int, str, int, str]], last: list[tuple[int, int, str, int, str]]
+) -> list[tuple[int, int, str, int, str]]:
+    """ "including"/"such as" lists take the verb of what they expand ("we share data, including
+    your email"); with nothing before them they list what is collected ("this data includes")."""
+    out: list[tuple[int, int, str, int, str]] = []
+    for v in verbs:
+        if v[2] != "include":
+            out.append(v)
+            continue
+        prev = out[-1] if out else (last[-1] if last else None)
+        group, sense = (prev[2], prev[3]) if prev else ("keep", 1)
+        out.append((v[0], v[1], group, sense, prev[4] if prev else v[4]))
+    return out
+
+
+def clauses(text: str) -> list[str]:
+    """Statements of a sentence; an "except"/"unless" part stays with the statement it limits."""
+    out: list[str] = []
+    for raw in _CLAUSE_SPLIT.split(text):
+        clause = raw.strip(" ,")
+        if not clause:
+            continue
+        if out and _LEADING_EXCEPTION.match(clause):
+            out[-1] = f"{out[-1]}, {clause}"
+        else:
+            out.append(clause)
+    return out
+
+
+_LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?:if|when|where)\b")
+
+
 def read(text: str) -> Practice:
-    """The practice one (lower-cased, date-masked) sentence states."""
+    """The practice one (lower-cased, date-masked) sentence states.
+
+    A line of a few words with no one speaking ("Share on Facebook", "Cookie settings") is a
+    label or a button, not a statement: it yields topics but no claims.
+    """
+    statement = len(text.split()) >= 4 or bool(re.search(r"\b(?:we|our|us|you|your)\b", text))
     claims: list[Claim] = []
     verbs: dict[str, int] = {}
     last: list[tuple[int, int, str, int, str]] = []
-    for raw_clause in _CLAUSE_SPLIT.split(_DNT.sub("dnt", text)):
-        clause = raw_clause.strip()
-        if not clause:
-            continue
+    for clause in clauses(_DNT.sub("dnt", text)):
         level = clause_level(clause)
         exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
-        found_verbs = _verbs(clause)
+        found_verbs = _resolve_includes(_verbs(clause), last)
         for v in found_verbs:
             verbs[v[2]] = max(verbs.get(v[2], -1), level)
-        for pos, term, phrase in _terms(clause):
+        terms = _terms(clause)
+        if RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
+            terms = []  # the right or the definition is the claim, not the data it names
+        for pos, term, phrase in terms:
             bound = _bound_verbs(clause, pos, found_verbs) if found_verbs else last
             # What follows "except"/"unless" in a negated clause is what is allowed after all.
             item_level = MAY if exception is not None and pos > exception.start() else level
@@ -286,42 +365,50 @@ def read(text: str) -> Practice:
             ]
             seen: set[str] = set()
             for group, sense, verb in targets:
-                if sense < 0 and group == "notify":
-                    continue
+                if term.kind == "recipient" and _SOURCE.search(clause[:pos]):
+                    continue  # "requests we received from authorities": a source, not a recipient
                 if term.kind == "recipient" and group not in ("sell",):
                     group, sense = "share", 1
                 elif term.kind == "purpose" and group not in ("sell",):
                     group, sense = "use", 1
+                elif group == "notify":
+                    continue
                 if group in seen:
                     continue
                 seen.add(group)
                 claims.append(
                     Claim(
-                        group, term.name, term.kind, item_level, sense, verb, phrase, term.group, clause
+                        group,
+                        term.name,
+                        term.kind,
+                        item_level,
+                        sense,
+                        verb,
+                        phrase,
+                        term.group,
+                        clause,
                     )
                 )
         if found_verbs:
             last = found_verbs[-1:]
         claims.extend(_special_claims(clause, level, text))
     claims.extend(_definition_claims(text))
-    spans = [
-        m.span()
-        for rx in (DURATION, AGE, EMAIL, URL, PHONE, STREET)
-        for m in rx.finditer(text)
-    ]
-    numbers = frozenset(
-        m.group(0)
-        for m in NUMBER.finditer(text)
-        if not any(s <= m.start() < e for s, e in spans)
-    )
+    numbers: frozenset[str] = frozenset()
+    if any(ch.isdigit() for ch in text):
+        spans = [
+            m.span() for rx in (DURATION, AGE, EMAIL, URL, PHONE, STREET) for m in rx.finditer(text)
+        ]
+        numbers = frozenset(
+            m.group(0)
+            for m in NUMBER.finditer(text)
+            if not any(s <= m.start() < e for s, e in spans)
+        )
     return Practice(
-        claims=tuple(claims),
+        claims=tuple(claims) if statement else (),
         verbs=verbs,
         durations=durations(text),
-        countries=frozenset(lx.country(m.group(0)) for m in lx.COUNTRY_RE.finditer(text)),
-        contacts=frozenset(
-            m.group(0).rstrip(".,;)") for rx in (EMAIL, URL, PHONE, STREET) for m in rx.finditer(text)
-        ),
+        countries=frozenset(cues.country(m.group(0)) for m in cues.COUNTRY_RE.finditer(text)),
+        contacts=contacts(text),
         ages=ages(text),
         numbers=numbers,
         categories=cue_categories(text),
@@ -339,7 +426,9 @@ def _special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
     if re.search(r"\bencrypt", clause):
         for item, rx in _PROTECTION:
             if rx.search(clause):
-                out.append(Claim("protect", item, "safeguard", level, -1, "encrypt", item, "", clause))
+                out.append(
+                    Claim("protect", item, "safeguard", level, -1, "encrypt", item, "", clause)
+                )
     cue = RIGHTS_CUE.search(clause)
     if cue:
         tail = clause[cue.start() :]
@@ -361,17 +450,37 @@ def _special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
     m = RETROACTIVE.search(clause)
     if m:
         out.append(
-            Claim("apply", "previously collected data", "terms", level, 1, "apply", m.group(0), "", clause)
+            Claim(
+                "apply",
+                "previously collected data",
+                "terms",
+                level,
+                1,
+                "apply",
+                m.group(0),
+                "",
+                clause,
+            )
         )
     return out
 
 
 def _definition_claims(text: str) -> list[Claim]:
     out: list[Claim] = []
+    if "personal" not in text:
+        return out
     for m in DEFINITION.finditer(text):
-        subject = m.group("subject")
-        for _, term, phrase in _terms(subject)[-1:]:
-            level = NOT if m.group("neg") else DO
+        subject = re.split(
+            r"[,;:]|\b(?:that|which|and|but)\b", text[max(0, m.start() - 80) : m.start()]
+        )[-1]
+        level = NOT if m.group("neg") else DO
+        terms = _terms(subject)[-1:]
+        if not terms:  # "aggregated or de-identified information is not personal data"
+            words = re.findall(r"[a-z][a-z-]+", subject)[-4:]
+            name = " ".join(w for w in words if w not in ("we", "the", "and", "or", "that"))
+            if name:
+                terms = [(0, lx.Term(name, re.compile(re.escape(name)), "data"), name)]
+        for _, term, phrase in terms:
             out.append(
                 Claim(
                     "define",
@@ -388,8 +497,35 @@ def _definition_claims(text: str) -> list[Claim]:
     return out
 
 
+_PERIOD_WORDS = (
+    "second",
+    "min",
+    "hour",
+    "hr",
+    "day",
+    "week",
+    "month",
+    "year",
+    "long",
+    "time",
+    "indefinite",
+    "perman",
+    "forever",
+    "immediate",
+    "memory",
+    "end of",
+    "disconnect",
+    "limit",
+    "once",
+    "while",
+    "until",
+)
+
+
 def durations(text: str) -> tuple[Duration, ...]:
     """Every period a sentence names, in seconds; unbounded ones as infinity."""
+    if not any(w in text for w in _PERIOD_WORDS):
+        return ()
     out = [
         Duration(_number(m.group(1), m.group(2)) * _UNIT_SECONDS[m.group(3)], m.group(0))
         for m in DURATION.finditer(text)
@@ -398,6 +534,16 @@ def durations(text: str) -> tuple[Duration, ...]:
     out += [Duration(1e15, m.group(0)) for m in ACCOUNT_LIFETIME.finditer(text)]
     out += [Duration(0.0, m.group(0)) for m in IMMEDIATE.finditer(text)]
     return tuple(out)
+
+
+def contacts(text: str) -> frozenset[str]:
+    """E-mail addresses, URLs, phone numbers and street addresses in a sentence."""
+    rxs = [URL] if ("http" in text or "www." in text) else []
+    if "@" in text or "email protected" in text:
+        rxs.append(EMAIL)
+    if any(ch.isdigit() for ch in text):
+        rxs += [PHONE, STREET]
+    return frozenset(m.group(0).rstrip(".,;)") for rx in rxs for m in rx.finditer(text))
 
 
 def ages(text: str) -> frozenset[int]:
@@ -414,5 +560,10 @@ def ages(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+_CUE_GATES = tuple((lx.literal_runs(rx.pattern), cat, rx) for cat, rx in cues.CATEGORY_CUES)
+
+
 def cue_categories(text: str) -> frozenset[Category]:
-    return frozenset(cat for cat, rx in lx.CATEGORY_CUES if rx.search(text))
+    return frozenset(
+        cat for gate, cat, rx in _CUE_GATES if any(w in text for w in gate) and rx.search(text)
+    )

@@ -7,10 +7,10 @@ side; ``watcher.classify`` folds them into one finding per hunk.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator
 
+from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import practice as pr
 from watcher.classify.registry import Signal, rule
@@ -48,61 +48,77 @@ def _snippet(text: str, limit: int = 90) -> str:
 
 
 def _categories(claim: pr.Claim, vpn_context: bool) -> tuple[Category, ...]:
+    """The topics a claim is about."""
     cats: list[Category] = []
-    if claim.kind == "vpn" or (claim.item == "IP address" and vpn_context and claim.group == "keep"):
+    if _is_log_field(claim, vpn_context):
         cats.append(C.VPN_LOGGING)
-    if claim.group == "keep" and claim.kind in ("data", "vpn"):
+    elif claim.group == "keep" and claim.kind == "data":
         cats.append(C.COLLECTION)
-    if claim.group in ("share", "sell"):
+    if claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
         cats.append(C.SHARING)
     if claim.kind == "purpose" or (claim.group == "use" and claim.kind == "data"):
         cats.append(C.PURPOSE)
-    if claim.item in ("law enforcement", "government") or claim.group == "publish":
+    if claim.item in ("law enforcement", "government", "warrant canary", "transparency report"):
         cats.append(C.GOVERNMENT_ACCESS)
     if claim.item == "user notice of government requests":
         cats.append(C.GOVERNMENT_ACCESS)
     if claim.item in ("notice of policy changes", "previously collected data"):
         cats.append(C.POLICY_CHANGES)
-    if claim.item == "breach notification":
+    if claim.item == "breach notification" or claim.group == "protect":
         cats.append(C.SECURITY)
+    if claim.group == "delete":
+        cats.append(C.RETENTION)
     if claim.group == "right":
         cats.append(C.USER_RIGHTS)
     if claim.group == "define":
         cats.append(C.SCOPE)
     if (
-        claim.item == "cookies"
+        claim.item in ("cookies", "Do Not Track signals", "analytics providers")
         or claim.cls == "analytics providers"
-        or claim.item == "analytics providers"
+        or (claim.item == "device id" and "advertising" in claim.phrase)
     ):
         cats.append(C.TRACKING)
     return tuple(cats)
 
 
+_NOT_CORE_FIELDS = frozenset({"bandwidth"})
+_REFERENCED = frozenset({"IP address", "personal data", "usage data", "referenced data"})
+
+
+def _is_log_field(claim: pr.Claim, vpn_context: bool) -> bool:
+    if claim.kind == "vpn":
+        return True
+    return claim.group == "keep" and vpn_context and claim.item in _REFERENCED
+
+
 def _core(claim: pr.Claim, vpn_context: bool) -> bool:
     """Is this a core promise (DESIGN.md critical): logging, selling, advertising, state access."""
-    if claim.group == "keep" and (
-        claim.kind == "vpn" or (claim.item == "IP address" and vpn_context)
-    ):
+    if claim.group == "keep" and claim.kind == "vpn" and claim.item not in _NOT_CORE_FIELDS:
+        return True
+    if claim.group == "keep" and vpn_context and claim.item in _REFERENCED:
         return True
     if claim.group == "sell":
         return True
     if claim.item in ("advertisers", "advertising", "data brokers") or claim.cls == "advertisers":
         return True
-    if claim.item == "personal data" and claim.group == "share":
-        return False
     return claim.item in (
         "warrant canary",
         "user notice of government requests",
         "previously collected data",
+        "law enforcement",
+        "government",
     )
 
 
 def _vpn_context(view: HunkView) -> bool:
+    """Does the hunk speak of VPN log fields, so that "IP address" or "this data" is one?"""
     if C.VPN_LOGGING in view.heading_categories:
         return True
     return any(
-        C.VPN_LOGGING in s.practice.categories or "vpn" in s.text for s in view.old + view.new
-    )
+        c.kind == "vpn" and c.item not in _NOT_CORE_FIELDS
+        for s in view.old + view.new
+        for c in s.practice.claims
+    ) or any(C.VPN_LOGGING in s.practice.categories for s in view.old + view.new)
 
 
 def _claims(sentences: Iterable[Sentence]) -> dict[tuple[str, str], list[pr.Claim]]:
@@ -158,6 +174,14 @@ def _label(claim: pr.Claim) -> str:
     return claim.item
 
 
+def topics(s: Sentence) -> set[Category]:
+    """What a sentence is about: its topic cues and the topics of the practices it states."""
+    vpn = C.VPN_LOGGING in s.practice.categories or "vpn" in s.text
+    return set(s.practice.categories) | {
+        c for cl in s.practice.claims for c in _categories(cl, vpn)
+    }
+
+
 @rule("practice-modality")
 def practice_modality(view: HunkView) -> Iterator[Signal]:
     """A practice stated on both sides changes how strongly it is stated (never ... do)."""
@@ -200,7 +224,11 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in old or key in old_all:
             continue
         c = _most_permissive(claims)
-        if any(o.item == c.item and _is_promise(o) == _is_promise(c) for cs in old_all.values() for o in cs):
+        if any(
+            o.item == c.item and _is_promise(o) == _is_promise(c)
+            for cs in old_all.values()
+            for o in cs
+        ):
             continue  # same item, same stance, other verb: "do not collect" -> "do not store"
         cats = _categories(c, vpn)
         if _is_promise(c):
@@ -219,6 +247,14 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"new recipient: {_label(c)}",
                 f"{c.item} is now named as a recipient",
             )
+        elif not c.verb and c.kind in ("data", "recipient"):
+            yield Signal(
+                S.MINOR,
+                D.NEUTRAL,
+                cats,
+                f"now mentioned: {_label(c)}",
+                f"{c.item} is now mentioned",
+            )
         else:
             what = {
                 "vpn": "log field",
@@ -227,8 +263,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 "purpose": "new purpose",
                 "right": "new right",
             }.get(c.kind, "new practice")
-            core = _core(c, vpn)
-            direction = D.STRENGTHENS if c.sense < 0 else D.WEAKENS
+            core = _core(c, vpn) and c.item not in ("law enforcement", "government")
+            direction = D.WEAKENS  # a permissive statement that was not there before
             severity = S.CRITICAL if core and direction is D.WEAKENS else S.MAJOR
             yield Signal(
                 severity,
@@ -241,7 +277,11 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in new or key in new_all:
             continue
         c = min(claims, key=lambda x: x.permissiveness)
-        if any(n.item == c.item and _is_promise(n) == _is_promise(c) for cs in new_all.values() for n in cs):
+        if any(
+            n.item == c.item and _is_promise(n) == _is_promise(c)
+            for cs in new_all.values()
+            for n in cs
+        ):
             continue
         cats = _categories(c, vpn)
         if _is_promise(c):
@@ -264,8 +304,10 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
             )
         ):
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"recipient no longer named: {_label(c)}", "")
+        elif not c.verb and c.kind in ("data", "recipient"):
+            yield Signal(S.MINOR, D.NEUTRAL, cats, f"no longer mentioned: {_label(c)}", "")
         else:
-            direction = D.WEAKENS if c.sense < 0 else D.STRENGTHENS
+            direction = D.STRENGTHENS  # a permissive statement is gone
             what = "right removed" if c.kind == "right" else "practice removed"
             yield Signal(
                 S.MAJOR,
@@ -296,11 +338,16 @@ def verb_negation(view: HunkView) -> Iterator[Signal]:
                 a, b = pr.DO - a, pr.DO - b
             if a == b:
                 continue
-            severity = _shift_severity(a, b, core=False)
+            gov = C.GOVERNMENT_ACCESS in (
+                o.practice.categories | n.practice.categories | view.heading_categories
+            )
+            severity = _shift_severity(a, b, core=gov and group == "share")
             yield Signal(
                 severity,
                 D.WEAKENS if b > a else D.STRENGTHENS,
-                tuple(sorted(o.practice.categories | n.practice.categories)),
+                tuple(
+                    sorted(o.practice.categories | n.practice.categories | topics(o) | topics(n))
+                ),
                 f"{'negation removed' if b > a else 'negation added'}: "
                 f"'{pr.LEVEL_WORDS[o.practice.verbs[group]]} {group}' -> "
                 f"'{pr.LEVEL_WORDS[n.practice.verbs[group]]} {group}'",
@@ -308,8 +355,14 @@ def verb_negation(view: HunkView) -> Iterator[Signal]:
             )
 
 
-def _fmt_seconds(d: pr.Duration) -> str:
-    return d.text
+def _period_pairs(view: HunkView) -> list[tuple[list[Sentence], list[Sentence]]]:
+    """Sentences to compare periods between: aligned pairs first, else the changed text whole."""
+    out = [([o], [n]) for o, n in _pairs(view) if o.practice.durations and n.practice.durations]
+    if out:
+        return out
+    old = [s for s in view.changed_old() if s.practice.durations]
+    new = [s for s in view.changed_new() if s.practice.durations]
+    return [(old, new)] if old and new else []
 
 
 @rule("retention-period")
@@ -318,46 +371,52 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
     if view.moved:
         return
     vpn = _vpn_context(view)
-    for o, n in _pairs(view):
-        od, nd = o.practice.durations, n.practice.durations
-        if sorted(d.seconds for d in od) == sorted(d.seconds for d in nd) or not od or not nd:
+    for olds, news in _period_pairs(view):
+        od = [d for s in olds for d in s.practice.durations]
+        nd = [d for s in news for d in s.practice.durations]
+        if sorted(d.seconds for d in od) == sorted(d.seconds for d in nd):
             continue
         a, b = max(od, key=lambda d: d.seconds), max(nd, key=lambda d: d.seconds)
         if a.seconds == b.seconds:
             a, b = min(od, key=lambda d: d.seconds), min(nd, key=lambda d: d.seconds)
-        text = n.text
-        if pr.NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in (
-            n.practice.categories | view.heading_categories
-        ):
+        text = " ".join(s.text for s in news)
+        topics = {c for s in news for c in s.practice.categories} | view.heading_categories
+        cats: tuple[Category, ...]
+        if pr.NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in topics:
             longer_is_worse, cats, what = False, (C.POLICY_CHANGES,), "notice period"
         elif pr.RESPONSE_CONTEXT.search(text):
             longer_is_worse, cats, what = True, (C.USER_RIGHTS,), "response time"
         else:
             longer_is_worse, cats, what = True, (C.RETENTION,), "retention"
         worse = (b.seconds > a.seconds) == longer_is_worse
-        core = vpn and any(
-            c.group == "keep" and (c.kind == "vpn" or c.item == "IP address")
-            for c in n.practice.claims
+        core = what == "retention" and any(
+            _core(c, vpn) and c.group == "keep" for s in (*olds, *news) for c in s.practice.claims
         )
         if core:
             cats = (C.VPN_LOGGING, *cats)
         severity = S.MINOR if what == "response time" else S.MAJOR
-        if worse and core and not math.isinf(a.seconds):
+        if worse and core:
             severity = S.CRITICAL
         yield Signal(
             severity,
             D.WEAKENS if worse else D.STRENGTHENS,
             cats,
-            f"{what}: {_fmt_seconds(a)} -> {_fmt_seconds(b)}",
+            f"{what}: {a.text} -> {b.text}",
             f"{what} changed from {a.text} to {b.text}",
         )
+
+
+_PLACE = re.compile(
+    r"\b(?:stored|hosted|located|based|incorporated|registered|governed|processed|transferred|"
+    r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?)\b"
+)
 
 
 def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
     return {
         c
         for s in sentences
-        if C.JURISDICTION in s.practice.categories
+        if C.JURISDICTION in s.practice.categories or _PLACE.search(s.text)
         for c in s.practice.countries
     }
 
@@ -372,14 +431,16 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     if old == new or not (old or new):
         return
     gained, lost = new - old, old - new
-    if gained & lx.FOURTEEN_EYES and not (old & lx.FOURTEEN_EYES):
+    if gained & cues.FOURTEEN_EYES and not (old & cues.FOURTEEN_EYES):
         direction = D.WEAKENS
-    elif lost & lx.FOURTEEN_EYES and not (new & lx.FOURTEEN_EYES):
+    elif lost & cues.FOURTEEN_EYES and not (new & cues.FOURTEEN_EYES):
         direction = D.STRENGTHENS
     else:
         direction = D.NEUTRAL
     show = " -> ".join(", ".join(sorted(x.title() for x in side)) or "none" for side in (old, new))
-    yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", f"jurisdiction {show}")
+    yield Signal(
+        S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", f"jurisdiction {show}"
+    )
 
 
 @rule("contact-details")
@@ -392,35 +453,47 @@ def contact_details(view: HunkView) -> Iterator[Signal]:
     if old == new:
         return
     show = f"{', '.join(sorted(old)) or 'none'} -> {', '.join(sorted(new)) or 'none'}"
-    yield Signal(S.MINOR, D.NEUTRAL, (C.CONTACT,), f"contact: {show}", f"contact details changed: {show}")
+    yield Signal(
+        S.MINOR, D.NEUTRAL, (C.CONTACT,), f"contact: {show}", f"contact details changed: {show}"
+    )
+
+
+def _disclosure_safeguards(sentences: Iterable[Sentence]) -> set[str]:
+    return {
+        re.sub(r"^(?:valid|legally binding|binding|lawful) ", "", g).rstrip("s")
+        for s in sentences
+        if C.GOVERNMENT_ACCESS in s.practice.categories and "share" in s.practice.verbs
+        for g in s.practice.safeguards
+    }
 
 
 @rule("government-safeguards")
 def government_safeguards(view: HunkView) -> Iterator[Signal]:
-    """Disclosure to authorities no longer (or newly) requires a court order, warrant or subpoena."""
+    """Disclosure to authorities no longer (or newly) needs a court order, warrant or subpoena."""
     if view.moved:
         return
-    for o, n in _pairs(view):
-        if C.GOVERNMENT_ACCESS not in (o.practice.categories | n.practice.categories):
-            continue
-        lost = o.practice.safeguards - n.practice.safeguards
-        gained = n.practice.safeguards - o.practice.safeguards
-        if lost and not n.practice.safeguards:
-            yield Signal(
-                S.CRITICAL,
-                D.WEAKENS,
-                (C.GOVERNMENT_ACCESS,),
-                f"safeguard dropped: '{sorted(lost)[0]}'",
-                f"disclosure to authorities no longer requires a {sorted(lost)[0]}",
-            )
-        elif gained and not o.practice.safeguards:
-            yield Signal(
-                S.MAJOR,
-                D.STRENGTHENS,
-                (C.GOVERNMENT_ACCESS,),
-                f"safeguard added: '{sorted(gained)[0]}'",
-                f"disclosure to authorities now requires a {sorted(gained)[0]}",
-            )
+    old_s, new_s = view.changed_old(), view.changed_new()
+    if not any("share" in s.practice.verbs for s in old_s) or not any(
+        "share" in s.practice.verbs for s in new_s
+    ):
+        return
+    old, new = _disclosure_safeguards(old_s), _disclosure_safeguards(new_s)
+    if old and not new:
+        yield Signal(
+            S.CRITICAL,
+            D.WEAKENS,
+            (C.GOVERNMENT_ACCESS,),
+            f"safeguard dropped: '{sorted(old)[0]}'",
+            f"disclosure to authorities no longer requires a {sorted(old)[0]}",
+        )
+    elif new and not old:
+        yield Signal(
+            S.MAJOR,
+            D.STRENGTHENS,
+            (C.GOVERNMENT_ACCESS,),
+            f"safeguard added: '{sorted(new)[0]}'",
+            f"disclosure to authorities now requires a {sorted(new)[0]}",
+        )
 
 
 @rule("age-threshold")
@@ -474,7 +547,8 @@ def numbers(view: HunkView) -> Iterator[Signal]:
             or po.contacts != pn.contacts
         ):
             continue
-        show = f"{', '.join(sorted(po.numbers)) or 'none'} -> {', '.join(sorted(pn.numbers)) or 'none'}"
+        before = ", ".join(sorted(po.numbers)) or "none"
+        show = f"{before} -> {', '.join(sorted(pn.numbers)) or 'none'}"
         yield Signal(
             S.MINOR,
             D.NEUTRAL,

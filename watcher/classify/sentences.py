@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from watcher.classify import practice as pr
-from watcher.classify.lexicon import CATEGORY_CUES
+from watcher.classify.cues import CATEGORY_CUES
 from watcher.models import Category, Hunk, HunkKind
 
 _MONTHS = (
@@ -35,10 +35,11 @@ DATE_LINE = re.compile(
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(]?[A-Z0-9•\-])|\n+|\s+[•·▪]\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOP = frozenset(
+_STOP_WORDS = (
     "a an the and or of to in on for with by at from as is are be been this that these those "
-    "our your we you us it its their they which who such any all other".split()
+    "our your we you us it its their they which who such any all other"
 )
+_STOP = frozenset(_STOP_WORDS.split(" "))
 
 
 def clean(text: str) -> str:
@@ -128,11 +129,7 @@ def view(hunk: Hunk) -> HunkView:
                 free_new.discard(j)
                 break
     scored = sorted(
-        (
-            (-similarity(old[i], new[j]), abs(i - j), i, j)
-            for i in free_old
-            for j in free_new
-        ),
+        ((-similarity(old[i], new[j]), abs(i - j), i, j) for i in free_old for j in free_new),
     )
     pairs: list[tuple[int, int]] = []
     for neg_score, _, i, j in scored:
@@ -150,5 +147,7 @@ def view(hunk: Hunk) -> HunkView:
         pairs=tuple(sorted(pairs)),
         removed=tuple(sorted(free_old)),
         added=tuple(sorted(free_new)),
-        heading_categories=frozenset(c for c, rx in CATEGORY_CUES if heading and rx.search(heading)),
+        heading_categories=frozenset(
+            c for c, rx in CATEGORY_CUES if heading and rx.search(heading)
+        ),
     )
