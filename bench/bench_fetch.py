@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.faultserver
 
-from tests.faultserver import Exchange, FaultServer, send  # noqa: E402
-from watcher.fetch import fetch, make_client  # noqa: E402
-from watcher.models import Fetched, FetchSettings, NotModified, Target, TargetId, Validators  # noqa: E402
+from tests.faultserver import Exchange, FaultServer, send
+from watcher.fetch import fetch, make_client
+from watcher.models import Fetched, FetchSettings, NotModified, Target, TargetId, Validators
 
 PARAGRAPH = (
     "We collect your e-mail address and payment details to provide the service. We do not store "

@@ -42,6 +42,11 @@ class Exchange(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server.owner.lock:
+            self.server.owner.connections += 1
+
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         owner = self.server.owner
@@ -78,6 +83,7 @@ class FaultServer:
         self.routes: dict[str, Handler] = {}
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.connections = 0  # TCP connections accepted: shows whether keep-alive works
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), Exchange)

@@ -53,7 +53,7 @@ def server() -> Iterator[FaultServer]:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record fetch's backoff sleeps instead of sleeping (MockTransport tests only)."""
     recorded: list[float] = []
-    monkeypatch.setattr("watcher.fetch.time.sleep", recorded.append)
+    monkeypatch.setattr("watcher.fetch._sleep", recorded.append)
     return recorded
 
 

@@ -424,6 +424,18 @@ class TestConditionalGet:
         assert isinstance(result, Fetched)
         assert result.etag == '"v2"'
 
+    def test_not_modified_and_redirects_keep_the_connection_alive(
+        self, client: httpx.Client, server: FaultServer
+    ) -> None:
+        server.route("/moved", redirect("/etag"))
+        url = server.route("/etag", conditional(PAGE, etag='"v1"'))
+        for _ in range(5):
+            result = fetch(client, target(server.url("/moved")), Validators(etag='"v1"'), SETTINGS)
+            assert isinstance(result, NotModified)
+            assert result.url == url
+        assert server.hits["/etag"] == 5
+        assert server.connections == 1
+
     def test_first_fetch_sends_no_conditional_headers(
         self, client: httpx.Client, server: FaultServer
     ) -> None:

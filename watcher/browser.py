@@ -50,6 +50,9 @@ def render(target: Target, settings: FetchSettings, *, executable: str = CHROMIU
     One browser per call: a launch costs about a second, which is nothing next to a check
     interval of hours, and it keeps Playwright's thread-bound objects inside one worker thread.
     """
+    if not target.url.startswith(("http://", "https://")):
+        # A browser would happily open file:// or chrome:// URLs; a policy is always on the web.
+        raise FetchError(f"{target.url}: not an http(s) URL", cause="connect")
     if not os.access(executable, os.X_OK):
         raise FetchError(
             f'{target.url}: this target needs a browser (render = "browser") but Chromium is '
@@ -57,9 +60,8 @@ def render(target: Target, settings: FetchSettings, *, executable: str = CHROMIU
             cause="browser",
         )
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-        from playwright.sync_api import sync_playwright
+        # The ignores keep mypy quiet where the optional package is absent (unused elsewhere).
+        import playwright.sync_api as pw  # type: ignore[import-not-found, unused-ignore]
     except ImportError as exc:
         raise FetchError(
             f'{target.url}: this target needs a browser (render = "browser") but the '
@@ -71,7 +73,7 @@ def render(target: Target, settings: FetchSettings, *, executable: str = CHROMIU
     budget_ms = settings.browser_timeout * 1000
     started = time.monotonic()
     try:
-        with sync_playwright() as playwright:
+        with pw.sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=executable,
                 headless=True,
@@ -89,7 +91,7 @@ def render(target: Target, settings: FetchSettings, *, executable: str = CHROMIU
                 page.set_default_timeout(budget_ms)
                 response = page.goto(target.url, wait_until="load", timeout=budget_ms)
                 # Still busy after that (analytics, long polling): the DOM we have is the page.
-                with contextlib.suppress(PlaywrightTimeout):
+                with contextlib.suppress(pw.TimeoutError):
                     page.wait_for_load_state("networkidle", timeout=budget_ms * _SETTLE_SHARE)
                 status = response.status if response is not None else 200
                 if status >= 400:
@@ -98,24 +100,32 @@ def render(target: Target, settings: FetchSettings, *, executable: str = CHROMIU
                 final_url = page.url
             finally:
                 browser.close()
-    except PlaywrightTimeout as exc:
+    except pw.TimeoutError as exc:
         raise FetchError(
             f"{target.url}: the page did not load in the browser within "
             f"{settings.browser_timeout:g} s (fetch.browser_timeout)",
             cause="timeout",
             transient=True,
         ) from exc
-    except PlaywrightError as exc:
+    except pw.Error as exc:
         raise FetchError(
             f"{target.url}: the browser could not load the page: {_first_line(exc)}",
             cause="browser",
             transient=True,
         ) from exc
+    body = html.encode("utf-8")
+    if len(body) > settings.max_bytes:
+        raise FetchError(
+            f"{final_url}: the rendered page is larger than the {settings.max_bytes:,}-byte cap "
+            "(fetch.max_bytes)",
+            cause="too-large",
+            status=status,
+        )
     return Fetched(
         url=final_url,
         status=status,
         content_type="text/html",
-        body=html.encode("utf-8"),
+        body=body,
         fetched_at=datetime.now(UTC),
         charset="utf-8",
         elapsed=time.monotonic() - started,

@@ -71,7 +71,9 @@ MAX_RETRY_AFTER = 60.0
 """Never sleep longer than this inside one fetch on a server's ``Retry-After``; the scheduler's
 next check is the better place to wait longer."""
 
+_sleep = time.sleep  # the backoff's one sleep, a seam for tests that check the delays
 _SNIFF_BYTES = 4096
+_DRAIN_BYTES = 16 * 1024
 _BROTLI_FEED = 1024  # brotli has no output limit: feed it small slices to bound each step
 
 _STATUS_EXPLANATIONS = {
@@ -176,7 +178,7 @@ def fetch(
                 exc.cause,
                 exc,
             )
-            time.sleep(delay)
+            _sleep(delay)
             continue
         elapsed = time.monotonic() - started
         if isinstance(result, NotModified):
@@ -281,6 +283,7 @@ def _attempt(
             next_request = response.next_request
             if next_request is None:
                 return _read_response(response, deadline, settings)
+            _drain(response)
             hops += 1
             next_url = str(next_request.url)
             if next_url in seen:
@@ -370,6 +373,7 @@ def _read_response(
     now = datetime.now(UTC)
     status = response.status_code
     if status == 304:
+        _drain(response)
         return NotModified(url=final_url, fetched_at=now)
     if not 200 <= status < 300:
         raise _status_error(response, final_url)
@@ -394,6 +398,23 @@ def _read_response(
         etag=response.headers.get("etag"),
         last_modified=response.headers.get("last-modified"),
     )
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read a small bodiless answer (304, redirect) to its end so its connection is reused.
+
+    Closing a streamed response that was not read to the end drops its keep-alive connection;
+    a 304 pass over many pages would then pay a TCP (and TLS) handshake per page. Only bodies
+    that say they are small are read; anything else is left for ``close()`` to cut off.
+    """
+    length = response.headers.get("content-length", "")
+    if response.status_code != 304 and not (length.isdigit() and int(length) <= _DRAIN_BYTES):
+        return
+    try:
+        for _ in response.iter_raw():
+            pass
+    except httpx.HTTPError:
+        pass  # the connection is not reusable after all; close() discards it
 
 
 def _status_error(response: httpx.Response, url: str) -> FetchError:
@@ -646,8 +667,8 @@ def pdf_text(body: bytes) -> str:
     what came was not a usable document, which is a fetch problem, not a policy change.
     """
     try:
-        import pypdf
-        from pypdf.errors import PyPdfError
+        import pypdf  # type: ignore[import-not-found, unused-ignore]
+        from pypdf.errors import PyPdfError  # type: ignore[import-not-found, unused-ignore]
     except ImportError as exc:  # pragma: no cover - pypdf is a declared dependency
         raise FetchError(
             "cannot read a PDF policy: the pypdf package is not installed", cause="decode"
