@@ -43,7 +43,7 @@ class Mail:
         """The text of the ``text/<subtype>`` part ("" when there is none)."""
         for p in self.message.walk():
             if p.get_content_type() == f"text/{subtype}":
-                return str(p.get_content())  # type: ignore[attr-defined]
+                return str(p.get_content())
         return ""
 
 
@@ -53,7 +53,7 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.sink.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), msg))  # type: ignore[arg-type]
+        self.sink.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), msg))
         return "250 Message accepted for delivery"
 
 

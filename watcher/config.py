@@ -65,6 +65,7 @@ class NotifySettings:
     retry_max: timedelta = timedelta(hours=1)  # the longest wait between two attempts
     max_attempts: int = 10  # then the delivery is marked failed and logged
     timeout: float = 30.0  # seconds one apprise call may take
+    workers: int = 4  # deliveries in parallel (never two for the same group and target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,13 +349,14 @@ def _group(g: Any, p: str) -> Group:
 
 
 def _notify(t: Mapping[str, Any]) -> NotifySettings:
-    _keys(t, "notify", {"retry_base", "retry_max", "max_attempts", "timeout"})
+    _keys(t, "notify", {"retry_base", "retry_max", "max_attempts", "timeout", "workers"})
     d = NotifySettings()
     return NotifySettings(
         retry_base=_duration(t, "notify", "retry_base", d.retry_base),
         retry_max=_duration(t, "notify", "retry_max", d.retry_max),
         max_attempts=_int(t, "notify", "max_attempts", d.max_attempts, low=1),
         timeout=_float(t, "notify", "timeout", d.timeout, positive=True),
+        workers=_int(t, "notify", "workers", d.workers, low=1, high=64),
     )
 
 

@@ -70,7 +70,7 @@ _MIN_EXCERPT = 60
 
 # Enough to stop untrusted text from becoming emphasis, code, a link, an image, raw HTML, a heading
 # or a table: the characters Markdown gives a meaning to in running text.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<#!|~])")
 
 
 def _plain(text: str) -> str:
@@ -180,8 +180,12 @@ def _mark(fmt: Format, op: int, text: str) -> str:
     if fmt is Format.HTML:
         tag = "del" if op < 0 else "ins"
         return f"<{tag}>{_h(text)}</{tag}>"
+    if fmt is Format.MARKDOWN and text.strip():
+        # Emphasis must hug the words: "**do not **" is not bold in CommonMark.
+        lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.S).groups()  # type: ignore[union-attr]
+        return f"{lead}**{_md(core)}**{trail}"
     if fmt is Format.MARKDOWN:
-        return f"**{_md(text)}**" if text.strip() else _md(text)
+        return _md(text)
     return _plain(text)
 
 

@@ -31,7 +31,9 @@ import hashlib
 import logging
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -144,7 +146,11 @@ class Channel:
 def open_channel(written: str, env: Mapping[str, str] | None = None) -> Channel:
     """Resolve ``written`` and load its apprise plugin; NotifyError if apprise does not know it."""
     resolved = resolve_url(written, env)
-    service = apprise.Apprise.instantiate(resolved, suppress_exceptions=True)
+    with warnings.catch_warnings():
+        # apprise loads its plugins on first use, and its e-mail plugin imports imghdr, which
+        # Python 3.11+ flags as deprecated: not ours to fix, and not worth a warning per run.
+        warnings.filterwarnings("ignore", message=".*imghdr.*", category=DeprecationWarning)
+        service = apprise.Apprise.instantiate(resolved, suppress_exceptions=True)
     if service is None:
         raise NotifyError(f"{mask(written)}: apprise cannot use this URL", cause="bad-url")
     apobj = apprise.Apprise()
@@ -294,7 +300,9 @@ def deliver_due(
     at = at or datetime.now(UTC)
     report = DeliveryReport()
     groups = {g.name: g for g in config.groups}
-    channels: dict[str, Channel | NotifyError] = {}
+    # Lanes run in parallel; what is in one lane goes out in order. A lane is one (group, target):
+    # a target's failure notice always precedes its recovery notice, whatever the concurrency.
+    lanes: dict[tuple[str, str], list[tuple[Group, list[OutboxRow]]]] = {}
     digests: dict[str, list[OutboxRow]] = {}
     for row in store.pending_alerts(at, limit):
         group = groups.get(row.group)
@@ -310,13 +318,37 @@ def deliver_due(
             if digest_time(group, row.created_at) <= at:
                 digests.setdefault(group.name, []).append(row)
             continue
-        if store.claim_alerts([row.id], at, at + LEASE):
-            _deliver(store, config, group, [row], channels, env, report)
+        lanes.setdefault((group.name, row.target_id or ""), []).append((group, [row]))
     for name, rows in digests.items():
-        claimed = set(store.claim_alerts([r.id for r in rows], at, at + LEASE))
-        batch = [r for r in rows if r.id in claimed]
-        if batch:
-            _deliver(store, config, groups[name], batch, channels, env, report)
+        lanes[(name, "")] = [*lanes.get((name, ""), []), (groups[name], rows)]
+
+    def run(units: list[tuple[Group, list[OutboxRow]]]) -> DeliveryReport:
+        part = DeliveryReport()
+        channels: dict[str, Channel | NotifyError] = {}  # apprise objects stay in one thread
+        for group, rows in units:
+            claimed = set(store.claim_alerts([r.id for r in rows], at, at + LEASE))
+            batch = [r for r in rows if r.id in claimed]
+            if not batch:
+                continue
+            try:
+                _deliver(store, config, group, batch, channels, env, part)
+            except Exception as exc:  # a bug in rendering or a plugin: retry later, keep going
+                logger.exception("delivery crashed group=%s ids=%s", group.name, claimed)
+                error = f"internal error: {type(exc).__name__}"
+                _record_failure(store, config, group, batch, error, part)
+        return part
+
+    workers = max(1, min(config.notify.workers, len(lanes)))
+    if workers == 1:
+        parts = [run(units) for units in lanes.values()]
+    else:
+        with ThreadPoolExecutor(workers, thread_name_prefix="notify") as pool:
+            parts = list(pool.map(run, lanes.values()))
+    for part in parts:
+        report.sent += part.sent
+        report.failed += part.failed
+        report.gave_up += part.gave_up
+        report.errors += part.errors
     report.pending = len(store.outbox(("pending",)))
     return report
 
@@ -373,15 +405,24 @@ def _deliver(
         except NotifyError as exc:
             errors.append(str(exc))
             continue
-        limits = {
-            "base_url": base_url,
-            "body_limit": ch.body_maxlen,
-            "title_limit": ch.title_maxlen,
-        }
+        body_limit, title_limit = ch.body_maxlen, ch.title_maxlen
         if len(rows) == 1 and not (rows[0].kind == "change" and group.delivery != "immediate"):
-            message = render_alert(items[0], ch.format, **limits)  # type: ignore[arg-type]
+            message = render_alert(
+                items[0],
+                ch.format,
+                base_url=base_url,
+                body_limit=body_limit,
+                title_limit=title_limit,
+            )
         else:
-            message = render_digest(group.name, items, ch.format, **limits)  # type: ignore[arg-type]
+            message = render_digest(
+                group.name,
+                items,
+                ch.format,
+                base_url=base_url,
+                body_limit=body_limit,
+                title_limit=title_limit,
+            )
         ok, why = send(ch, message, config.notify.timeout)
         if ok:
             if several:
@@ -401,7 +442,18 @@ def _deliver(
             ",".join(map(str, ids)),
         )
         return
-    error = "; ".join(errors)
+    _record_failure(store, config, group, rows, "; ".join(errors), report)
+
+
+def _record_failure(
+    store: Store,
+    config: Config,
+    group: Group,
+    rows: list[OutboxRow],
+    error: str,
+    report: DeliveryReport,
+) -> None:
+    """Record a failed attempt for each row: retry with backoff, or give up after the last."""
     report.errors.append(f"{group.name}: {error}")
     for r in rows:
         attempts = r.attempts + 1

@@ -703,19 +703,6 @@ class Store:
                 [(i, url_key, at) for i in outbox_ids],
             )
 
-    def outbox_row(self, outbox_id: int) -> OutboxRow | None:
-        rows = self._read("SELECT * FROM outbox WHERE id = ?", (outbox_id,))
-        return _outbox(rows[0]) if rows else None
-
-    def outbox_rows(self, statuses: Sequence[str], limit: int = 1000) -> list[OutboxRow]:
-        """Rows in ``statuses``, newest first (``watcher outbox``)."""
-        marks = ",".join("?" for _ in statuses)
-        rows = self._read(
-            f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id DESC LIMIT ?",
-            (*statuses, limit),
-        )
-        return [_outbox(r) for r in rows]
-
     # -- queries added for the web front, feeds and metrics (owned by the web module's author) -
 
     def changes_page(
