@@ -79,3 +79,11 @@ def setup(level: str = "info", fmt: str = "text") -> None:
     root.propagate = False
     for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # APScheduler's warnings (a skipped or missed run: the daemon is overloaded) and job
+    # tracebacks would otherwise reach stderr through logging's bare last-resort handler, outside
+    # the chosen format (a JSON log would get plain-text lines).
+    sched = logging.getLogger("apscheduler")
+    for old in list(sched.handlers):
+        sched.removeHandler(old)
+    sched.addHandler(handler)
+    sched.propagate = False

@@ -51,7 +51,9 @@ class Notifier:
         with self._lock:
             try:
                 if self._sock is None:
-                    self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                    self._sock = socket.socket(
+                        socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC
+                    )
                 self._sock.sendto(data, target)
             except OSError as exc:
                 if not self._warned:
@@ -83,6 +85,12 @@ class Notifier:
                 self._sock.close()
                 self._sock = None
 
+    def __enter__(self) -> Notifier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _status(text: str | None) -> tuple[str, ...]:
     if text is None:
@@ -90,7 +98,9 @@ def _status(text: str | None) -> tuple[str, ...]:
     return ("STATUS=" + " ".join(text.split()),)  # one line: a newline would end the field
 
 
-def watchdog_period(environ: Mapping[str, str] | None = None, pid: int | None = None) -> float | None:
+def watchdog_period(
+    environ: Mapping[str, str] | None = None, pid: int | None = None
+) -> float | None:
     """The watchdog period in seconds when systemd expects pings from this process, else None.
 
     ``$WATCHDOG_PID``, when set, names the process that must ping; any other process (a child that
