@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-
 from conftest import PageServer
+
 from watcher import config as config_mod
 from watcher import pipeline, web
 from watcher.config import Config
@@ -124,8 +123,8 @@ def fill(w: World) -> None:
     assert w.check("acme/terms").outcome is Outcome.ERROR
 
 
-@pytest.fixture
-def web_world(pages: PageServer, tmp_path: Path) -> Iterator[World]:
+def open_world(pages: PageServer, tmp_path: Path) -> Iterator[World]:
+    """The body of each test module's ``web_world`` fixture: ``yield from open_world(...)``."""
     cfg = make_config(pages, tmp_path / "state")
     ctx = pipeline.Context.open(cfg)
     server = web.start_server(cfg, ctx.store, listen="127.0.0.1:0")
@@ -138,3 +137,9 @@ def web_world(pages: PageServer, tmp_path: Path) -> Iterator[World]:
         client.close()
         server.stop()
         ctx.close()
+
+
+def watcher_exe() -> list[str]:
+    from conftest import watcher_exe as exe
+
+    return exe()

@@ -603,6 +603,8 @@ class Daemon:
                 self._web.stop()
                 self._web = None
             self._start_web(new)
+        elif self._web is not None:
+            self._web.reload(new)  # new groups and targets for the feeds and pages
         logger.info(
             "config reloaded: %d targets (%d added, %d removed, %d rescheduled), %d groups%s",
             len(new.targets),
@@ -708,6 +710,12 @@ class Daemon:
                 "delivery sent=%d failed=%d pending=%d", report.sent, report.failed, report.pending
             )
 
+    def alive(self) -> bool:
+        """Whether the scheduler is running and not stopping (reported by /healthz)."""
+        return (
+            self._scheduler is not None and self._scheduler.running and not self._stopping.is_set()
+        )
+
     def _beat(self) -> None:
         self._heartbeat = time.monotonic()
 
@@ -730,7 +738,7 @@ class Daemon:
             return
         from watcher import web
 
-        self._web = web.start_server(cfg, self._store)
+        self._web = web.start_server(cfg, self._store, is_alive=self.alive)
         logger.info("web front listening on %s", cfg.http.listen)
 
     # -- reporting --------------------------------------------------------------------------

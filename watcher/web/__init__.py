@@ -44,6 +44,13 @@ class ServerHandle:
     _server: _Server
     _thread: threading.Thread | None = None
 
+    def reload(self, config: Config) -> None:
+        """Serve from a new config (after SIGHUP): targets, groups and feeds follow it at once.
+        The address stays; ``base_url`` changes take effect too."""
+        self.site.config = config
+        if config.http is not None and config.http.base_url:
+            self.site.base_url = config.http.base_url
+
     def stop(self) -> None:
         """Stop accepting requests and wait for the serving thread; idempotent."""
         if self._thread is not None:
@@ -84,7 +91,9 @@ def start_server(
     """Serve the web front from a daemon thread. ``listen`` overrides ``[http] listen``;
     ``is_alive`` (the daemon's scheduler) is reported by ``/healthz``."""
     handle = _bind(config, store, listen, is_alive)
-    thread = threading.Thread(target=handle._server.serve_forever, name="watcher-web", daemon=True)
+    thread = threading.Thread(
+        target=handle._server.serve_forever, args=(0.2,), name="watcher-web", daemon=True
+    )
     thread.start()
     handle._thread = thread
     logger.info("web listening on %s", handle.url)

@@ -47,7 +47,9 @@ def entry_html(site: Site, sc: StoredChange) -> str:
     return "".join(out)
 
 
-def atom(site: Site, path: str, title: str, alternate: str, changes: Iterable[StoredChange]) -> bytes:
+def atom(
+    site: Site, path: str, title: str, alternate: str, changes: Iterable[StoredChange]
+) -> bytes:
     """A whole feed. ``path`` is the feed's own path; ``alternate`` the page it mirrors."""
     entries = list(changes)
     updated = max((c.created_at for c in entries), default=datetime(1970, 1, 1, tzinfo=UTC))
@@ -73,6 +75,7 @@ def atom(site: Site, path: str, title: str, alternate: str, changes: Iterable[St
             f"<title>{x(f'{target_title}: {v.severity.value}: {headline(sc.change, v)}')}</title>",
             f"<updated>{_iso(sc.created_at)}</updated>",
             f"<published>{_iso(sc.created_at)}</published>",
+            "<author><name>watcher</name></author>",
             f'<link rel="alternate" type="text/html" href="{x(link)}"/>',
             f'<category term="severity:{x(v.severity.value)}" label="{x(v.severity.value)}"/>',
             f'<category term="direction:{x(v.direction.value)}"/>',

@@ -86,7 +86,9 @@ table.list{border-collapse:collapse;width:100%}
 table.list th,table.list td{text-align:left;padding:.45rem .5rem;
 border-bottom:1px solid var(--line);vertical-align:top}
 table.list tr.failing td:first-child{border-left:4px solid #b91c1c}
+table.list code{overflow-wrap:normal}
 @media (max-width:40rem){table.list thead{display:none}
+table.list tr.failing{border-left:4px solid #b91c1c}table.list tr.failing td:first-child{border:0}
 table.list tr{display:block;border:1px solid var(--line);border-radius:.4rem;margin:0 0 .7rem;
 padding:.3rem .5rem}
 table.list td{display:block;border:0;padding:.15rem 0}
@@ -152,6 +154,7 @@ def page(
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
+        '<link rel="icon" href="data:,">\n'
         f"<title>{esc(title)} · watcher</title>\n{alternates}"
         f"<style>{CSS}</style>\n</head>\n<body>\n"
         '<header class="top"><a class="brand" href="/">watcher</a>'

@@ -317,9 +317,7 @@ def feeds_page(site: Site) -> str:
     body.append("<h2>By provider</h2><ul>")
     body += [item(f"/feeds/providers/{url_part(p)}.atom", p) for p in providers]
     body.append("</ul><h2>By target</h2><ul>")
-    body += [
-        item(f"/feeds/targets/{url_part(t.id)}.atom", site.title(t.id), t.id) for t in targets
-    ]
+    body += [item(f"/feeds/targets/{url_part(t.id)}.atom", site.title(t.id), t.id) for t in targets]
     body.append("</ul>")
     return page(
         "Feeds",
