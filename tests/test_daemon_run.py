@@ -335,3 +335,31 @@ def test_status_shows_next_run_failures_and_last_change(
 
     text = watcher_cli("status", "--config", str(config)).stdout
     assert "acme/gone" in text and "when started" in text
+
+
+def test_run_serves_the_web_front_and_reports_the_scheduler_alive(
+    pages: PageServer, write_config: Callable[..., Path], start: Any
+) -> None:
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = pages.set("/privacy", POLICY.format(days=7))
+    config = write_config(
+        [fast("acme/privacy", url)], watcher=FAST, http={"listen": f"127.0.0.1:{port}"}
+    )
+    d = start(config)
+    d.expect("READY", "1")
+    health = wait_for(lambda: _get(httpx, f"http://127.0.0.1:{port}/healthz"), 10, "the web front")
+    assert health.status_code == 200
+    assert "acme/privacy" in httpx.get(f"http://127.0.0.1:{port}/").text
+    d.send(signal.SIGTERM)
+    assert d.finish(timeout=35) == 0
+
+
+def _get(httpx: Any, url: str) -> Any:
+    try:
+        return httpx.get(url, timeout=2)
+    except httpx.HTTPError:
+        return None
