@@ -121,7 +121,7 @@ def _judgement(finding: Finding | None) -> str:
     return text
 
 
-def _words(hunk: Hunk) -> tuple[WordOp, ...]:
+def hunk_words(hunk: Hunk) -> tuple[WordOp, ...]:
     """The word ops of a hunk; a hunk without them is shown as all old deleted, all new added."""
     if hunk.words:
         return hunk.words
@@ -308,7 +308,7 @@ def change_text(change: Change, verdict: Verdict | None, *, color: bool) -> str:
             lines.append(_indent(_inline_words((WordOp(-1, hunk.old),), color)))
             lines.append(_indent(_inline_words((WordOp(1, hunk.new),), color)))
         else:
-            lines.append(_indent(_inline_words(_words(hunk), color)))
+            lines.append(_indent(_inline_words(hunk_words(hunk), color)))
     return "\n".join(lines) + "\n"
 
 
@@ -422,7 +422,7 @@ def _md_hunk(
         text = hunk.new if text_limit is None else _shorten(hunk.new, text_limit)
         lines.append(f"> _{body}:_ {_md(text)}")
     else:
-        ops = _words(hunk)
+        ops = hunk_words(hunk)
         if text_limit is not None:
             ops = _md_trimmed_words(ops, text_limit)
         lines.append("> " + _md_words(ops))
@@ -536,7 +536,7 @@ def _html_hunk(hunk: Hunk, finding: Finding | None, side_by_side: bool) -> str:
     parts = [f'<section><div class="meta">{" · ".join(meta)}</div>']
     if finding is not None and finding.reasons:
         parts.append("<ul>" + "".join(f"<li>{_h(r)}</li>" for r in finding.reasons) + "</ul>")
-    ops = _words(hunk)
+    ops = hunk_words(hunk)
     if hunk.kind is HunkKind.MOVED:
         parts.append(f'<p class="text moved">{_h(hunk.new)}</p>')
     elif side_by_side:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from watcher.models import Change, Finding, Hunk, HunkKind, StoredChange, Verdict, WordOp
+from watcher.render import hunk_words
 from watcher.web.markup import badge, esc
 
 
@@ -23,20 +24,6 @@ def headline(change: Change, verdict: Verdict) -> str:
 def finding(sc: StoredChange, index: int) -> Finding | None:
     findings = sc.verdict.findings
     return findings[index] if index < len(findings) else None
-
-
-def words(hunk: Hunk) -> tuple[WordOp, ...]:
-    """The word ops of a hunk; without them, all the old text is deleted and the new inserted."""
-    if hunk.words:
-        return hunk.words
-    if hunk.kind is HunkKind.MOVED:
-        return (WordOp(0, hunk.new),)
-    ops = []
-    if hunk.old:
-        ops.append(WordOp(-1, hunk.old))
-    if hunk.new:
-        ops.append(WordOp(1, hunk.new))
-    return tuple(ops)
 
 
 def word_html(ops: tuple[WordOp, ...], keep: Callable[[int], bool] = lambda op: True) -> str:
@@ -82,7 +69,7 @@ def hunk_html(hunk: Hunk, f: Finding | None, *, side: bool, anchor: str = "") ->
         reasons = (
             '<ul class="reasons">' + "".join(f"<li>{esc(r)}</li>" for r in f.reasons) + "</ul>"
         )
-    ops = words(hunk)
+    ops = hunk_words(hunk)
     if hunk.kind is HunkKind.MOVED:
         text = f'<p class="text"><em>moved:</em> {esc(hunk.new)}</p>'
     elif side:
@@ -119,5 +106,5 @@ def feed_hunk_html(hunk: Hunk, f: Finding | None) -> str:
     if hunk.kind is HunkKind.MOVED:
         out.append(f"<blockquote><p><em>moved:</em> {esc(hunk.new)}</p></blockquote>")
     else:
-        out.append(f"<blockquote><p>{word_html(words(hunk))}</p></blockquote>")
+        out.append(f"<blockquote><p>{word_html(hunk_words(hunk))}</p></blockquote>")
     return "".join(out)
