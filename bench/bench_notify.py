@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from receivers import JsonReceiver
-
 from watcher import config, notify
 from watcher.store import OutboxItem, Store
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PageServer
 
+from conftest import PageServer
 from tests.test_web_support import World, open_world
 
 

@@ -201,6 +201,153 @@ class TestHardCases:
         assert judge("We do not log.", "We  do not\nlog.").severity is Severity.NONE
 
 
+class TestGeneralisation:
+    """The classes of change the first holdout missed, in wordings of their own."""
+
+    def test_promise_narrowed_from_anyone_to_one_class_weakens(self) -> None:
+        f = judge(
+            "We will never rent your personal information to anyone.",
+            "We will never rent your personal information to advertisers.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons[0].startswith("promise narrowed:")
+
+    def test_dropping_to_anyone_from_an_unqualified_promise_is_cosmetic(self) -> None:
+        f = judge(
+            "We never sell your personal information to anyone.",
+            "We never sell your personal information.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_all_to_some_on_a_protection_weakens(self) -> None:
+        f = judge(
+            "We encrypt all of your backups before upload.",
+            "We encrypt some of your backups before upload.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+
+    def test_bounded_to_open_ended_retention_weakens(self) -> None:
+        f = judge(
+            "We keep your invoices until you close your account.",
+            "We keep your invoices for as long as we deem them useful.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert Category.RETENTION in f.categories
+
+    def test_legal_retention_worded_two_ways_is_cosmetic(self) -> None:
+        f = judge(
+            "Tax records are kept for as long as the law requires.",
+            "Tax records are kept for as long as required by law.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_memory_only_to_database_on_vpn_sessions_is_critical(self) -> None:
+        f = judge(
+            "Session tokens for VPN connections live in RAM only.",
+            "Session tokens for VPN connections are saved in our database.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert Category.VPN_LOGGING in f.categories
+
+    def test_email_notice_of_policy_changes_dropped_weakens(self) -> None:
+        f = judge(
+            "We will email you before any update to this policy takes effect.",
+            "Any update to this policy takes effect when posted.",
+        )
+        assert f.direction is Direction.WEAKENS
+        assert f.severity.rank >= Severity.MAJOR.rank
+        assert Category.POLICY_CHANGES in f.categories
+
+    def test_will_notify_to_may_notify_of_government_requests_is_critical(self) -> None:
+        f = judge(
+            "We will notify users of government demands for their data.",
+            "We may notify users of government demands for their data.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+
+    def test_product_added_to_scope_is_major_neutral(self) -> None:
+        f = judge(
+            "This notice applies to our DNS resolver.",
+            "This notice applies to our DNS resolver and our mail service.",
+        )
+        assert (f.severity, f.direction, f.categories) == (
+            Severity.MAJOR,
+            Direction.NEUTRAL,
+            (Category.SCOPE,),
+        )
+
+    def test_data_type_added_to_a_verbless_list_is_major(self) -> None:
+        f = judge(
+            "Billing details: postal address.",
+            "Billing details: postal address, phone number.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert Category.COLLECTION in f.categories
+
+    def test_list_under_a_never_collect_heading_keeps_its_negation(self) -> None:
+        f = classify_hunk(
+            Hunk(HunkKind.REMOVED, "- Your DNS queries", "", heading="Data we never collect")
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+
+    def test_rights_procedure_change_is_minor(self) -> None:
+        f = judge(
+            "To exercise your rights, write to our privacy team by post.",
+            "To exercise your rights, use the web form and verify your identity.",
+            heading="Your rights",
+        )
+        assert (f.severity, f.direction) == (Severity.MINOR, Direction.NEUTRAL)
+        assert Category.USER_RIGHTS in f.categories
+
+    def test_new_source_of_data_is_collection(self) -> None:
+        f = classify_hunk(
+            Hunk(HunkKind.ADDED, "", "We may receive details about you from our affiliates.")
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert Category.COLLECTION in f.categories
+
+
+class TestSummary:
+    def test_quotes_keep_the_policy_capitals(self) -> None:
+        v = classify(
+            Change(
+                (
+                    modified(
+                        "Nimbus Cloud GmbH does not sell your data to Acme Analytics.",
+                        "Nimbus Cloud GmbH may sell your data to Acme Analytics.",
+                    ),
+                )
+            )
+        )
+        assert v.summary.startswith("Sharing: the policy now says “Nimbus Cloud GmbH may sell")
+
+    def test_long_quotes_are_cut_at_a_word_with_an_ellipsis(self) -> None:
+        long = (
+            "We do not store the IP address you connect from, the time you connect, the "
+            "servers you use, the amount of data you transfer or any other record of activity."
+        )
+        v = classify(Change((Hunk(HunkKind.REMOVED, long, ""),)))
+        quote = v.summary.split("“", 1)[1]
+        assert quote.endswith("…”")
+        assert long.startswith(quote[:-2])  # whole words, original capitals
+
+    def test_cosmetic_summary_says_nothing_material_changed(self) -> None:
+        v = classify(
+            Change((modified("Please read it carefully.", "Please read this carefully."),))
+        )
+        assert v.summary == "No material change: only the wording changed"
+
+
+class TestGate:
+    def test_gate_finds_exactly_the_patterns_that_can_match(self) -> None:
+        from watcher.classify.matching import Gate
+
+        gate = Gate([frozenset({"ip"}), frozenset({"ipv4", "addr"}), frozenset({"log"})])
+        assert gate.candidates("our ipv4 addresses") == [0, 1]
+        assert gate.candidates("blog") == [2]
+        assert gate.candidates("nothing here") == []
+
+
 class TestVerdict:
     def test_no_hunks_is_no_change(self) -> None:
         v = classify(Change(()))
@@ -210,7 +357,7 @@ class TestVerdict:
             (),
             (),
         )
-        assert v.summary == "no change"
+        assert v.summary == "No change"
 
     def test_findings_follow_hunks_in_order(self) -> None:
         hunks = (
@@ -239,7 +386,7 @@ class TestVerdict:
             )
         )
         assert v.summary == (
-            "VPN logging: the policy no longer says 'we do not store connection timestamps'"
+            "VPN logging: the policy no longer says “We do not store connection timestamps”"
         )
 
     def test_weakening_and_strengthening_hunks_make_an_unclear_verdict(self) -> None:
@@ -317,22 +464,31 @@ def _eval() -> ModuleType:
     return module
 
 
-# Floors: what the classifier measured on the labelled set, minus a small margin. Raise them when
-# the rules improve; never set them above what the code does.
+# Floors: what the classifier measured on the labelled set, minus a small margin, per split. Raise
+# them when the rules improve; never set them above what the code does. "holdout2" was labelled
+# before the classifier saw it and never tuned on: its floors are the honest generalisation figure.
 FLOORS = {
     "dev": {
-        "material": 0.94,
-        "category_macro_f1": 0.84,
-        "direction": 0.90,
-        "severity_within_one": 0.95,
+        "material": 0.97,  # measured 0.984
+        "category_macro_f1": 0.88,  # 0.895
+        "direction": 0.95,  # 0.962
+        "severity_within_one": 0.98,  # 0.989
     },
-    "holdout": {
-        "material": 0.75,
-        "category_macro_f1": 0.80,
-        "direction": 0.78,
-        "severity_within_one": 0.81,
+    "holdout1": {
+        "material": 0.93,  # 0.951
+        "category_macro_f1": 0.90,  # 0.926
+        "direction": 0.96,  # 0.984
+        "severity_within_one": 0.95,  # 0.967
+    },
+    "holdout2": {
+        "material": 0.86,  # 0.880
+        "category_macro_f1": 0.82,  # 0.841
+        "direction": 0.83,  # 0.850
+        "severity_within_one": 0.87,  # 0.890
     },
 }
+# Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
+COSMETIC_MAJOR_CEILINGS = {"dev": 0.02, "holdout1": 0.02, "holdout2": 0.05}  # 0, 0, 1 of 23
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
@@ -345,12 +501,13 @@ def test_labelled_set_stays_above_measured_floors(split: str) -> None:
         assert getattr(metrics, name) >= floor, (
             f"{split} {name} {getattr(metrics, name):.3f} < {floor}"
         )
-    assert metrics.cosmetic_major <= 0.02
+    assert metrics.cosmetic_major <= COSMETIC_MAJOR_CEILINGS[split]
 
 
 def test_labelled_set_is_large_and_covers_every_label() -> None:
     pairs = _eval().load()
-    assert len(pairs) >= 200
+    assert len(pairs) >= 300
+    assert sum(p["split"] == "holdout2" for p in pairs) >= 80
     assert {p["severity"] for p in pairs} == {s.value for s in Severity}
     assert {p["direction"] for p in pairs} == {d.value for d in Direction}
     assert {c for p in pairs for c in p["categories"]} == {c.value for c in Category}

@@ -298,6 +298,71 @@ def test_without_landmarks_the_element_with_the_text_is_chosen() -> None:
     assert all("section" in b.text for b in doc.blocks)
 
 
+POLICY_TEXTS = [
+    f"We do not sell your personal data to anyone, section {i}, and we keep it only as long as "
+    "the law requires us to keep it for accounting."
+    for i in range(30)
+]
+CLOSING = "Questions? Write to privacy@example.com and we answer within a week."
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("<h1>Privacy Policy</h1><p>Last updated: May 1, 2024</p>", ""),
+        (
+            "<h2>Privacy Policy</h2>"
+            "<div class='updated'>Last updated: <time>May 1, 2024</time></div>",
+            "",
+        ),
+        (
+            "<h1>Privacy Policy</h1><p>Last updated: May 1, 2024</p><div class='spacer'></div>",
+            f"<p>{CLOSING}</p>",
+        ),
+    ],
+)
+def test_without_landmarks_the_lines_next_to_the_policy_are_kept(before: str, after: str) -> None:
+    """A title, date or closing line next to the container with the text is policy text too."""
+    doc = extract(
+        fetched(
+            page(
+                "<div class='x1'><p>Top deals</p></div>"
+                f"<div class='page'>{before}<div class='x2'>{LONG_POLICY}</div>{after}"
+                "<p>Footer</p></div><div class='x3'><p>Talk to sales</p></div>"
+            )
+        )
+    )
+    closing = [CLOSING] if after else []
+    assert [b.text for b in doc.blocks] == [
+        "Privacy Policy",
+        "Last updated: May 1, 2024",
+        *POLICY_TEXTS,
+        *closing,
+    ]
+
+
+def test_an_intro_paragraph_right_before_the_policy_is_kept() -> None:
+    intro = "This notice explains how Example Ltd handles the data of its customers."
+    doc = extract(fetched(page(f"<p>{intro}</p><div class='body'>{LONG_POLICY}</div>")))
+    assert [b.text for b in doc.blocks] == [intro, *POLICY_TEXTS]
+
+
+def test_only_the_run_of_paragraphs_next_to_the_policy_is_kept() -> None:
+    """A box of several blocks ends the run: what lies beyond it is the page's, not the policy's."""
+    doc = extract(
+        fetched(
+            page(
+                "<p>Spring sale: two years for the price of one.</p>"
+                "<div class='x9'><h3>Our plans</h3><p>Compare plans</p></div>"
+                f"<p>Effective from 1 May 2024.</p><div class='body'>{LONG_POLICY}</div>"
+                "<div class='x8'><p>Related posts</p><p>Why we love privacy</p></div>"
+                "<p>Read our blog for more great news.</p>"
+            )
+        )
+    )
+    assert [b.text for b in doc.blocks] == ["Effective from 1 May 2024.", *POLICY_TEXTS]
+
+
 def test_cloudflare_email_forms_are_decoded() -> None:
     hexed = "42" + "".join(f"{ord(c) ^ 0x42:02x}" for c in "dpo@example.org")
     doc = extract(
@@ -335,6 +400,28 @@ def test_select_that_matches_nothing_raises_selector_empty() -> None:
         extract(fetched(page("<p>Policy.</p>")), ExtractRules(select=("#policy",)))
     assert info.value.cause == "selector-empty"
     assert "#policy" in str(info.value)
+
+
+def test_select_uses_the_selectors_that_match_when_others_do_not() -> None:
+    html = page("<div id='a'><p>Policy.</p></div><div id='b'><p>Other.</p></div>")
+    doc = extract(fetched(html), ExtractRules(select=("#old-layout", "#a", ".gone")))
+    assert [b.text for b in doc.blocks] == ["Policy."]
+
+
+def test_select_raises_selector_empty_only_when_no_selector_matches() -> None:
+    with pytest.raises(ExtractError) as info:
+        extract(fetched(page("<p>Policy.</p>")), ExtractRules(select=("#policy", ".terms")))
+    assert info.value.cause == "selector-empty"
+    assert "'#policy'" in str(info.value) and "'.terms'" in str(info.value)
+    with pytest.raises(ExtractError) as info:
+        extract(fetched("Policy.\n\nMore.", "text/plain"), ExtractRules(select=("#a", "#b")))
+    assert info.value.cause == "selector-empty"
+    assert "'#a'" in str(info.value) and "'#b'" in str(info.value)
+
+
+def test_every_select_selector_is_checked_for_validity() -> None:
+    with pytest.raises(ConfigError):
+        extract(fetched(page("<p id='a'>x</p>")), ExtractRules(select=("#a", "p[")))
 
 
 def test_remove_drops_the_matching_elements() -> None:
@@ -420,6 +507,84 @@ def test_policy_mentioning_captcha_cookies_and_404_is_not_an_anomaly() -> None:
     assert len(extract(fetched(html)).blocks) == 32
 
 
+SHORT_POLICY = (
+    "<p>We collect your e-mail address to run your account and nothing else.</p>"
+    "<p>We do not sell or rent your personal data, and we keep invoices for ten years.</p>"
+    "<p>You can ask us to delete your data at any time by writing to our data officer.</p>"
+)
+CF_INJECTED = (  # what Cloudflare adds to pages it serves normally
+    "<script>(function(){var d=document.createElement('script');d.innerHTML=\"window.__CF$cv$"
+    "params={r:'8a1b2c3d4e5f',t:'MTcyNjE0NjY0MC4wMDAwMDA='};var a=document.createElement('script')"
+    ";a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';\";})();</script>"
+)
+NEWSLETTER = (
+    "<form class='newsletter'><input name='email'><div class='g-recaptcha' "
+    "data-sitekey='6Lc'></div><div class='cf-turnstile'></div><button>Join</button></form>"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # long pages mentioning the words of challenges and errors in passing
+        (
+            "Privacy Policy",
+            "<h1>Privacy Policy</h1><h2>Cloudflare, captcha and page not found errors</h2>"
+            "<p>Our site is served by Cloudflare, which may show a captcha to verify you are "
+            "human. When a page is not found (404) or access is forbidden (403), the error is "
+            "logged without your IP address.</p>" + LONG_POLICY,
+        ),
+        ("Privacy Policy - 404 Media", "<h1>Privacy Policy</h1>" + LONG_POLICY),
+        ("404", "<h1>404 Media Privacy Policy</h1>" + LONG_POLICY + NEWSLETTER),
+        # short ones: a policy can be a few paragraphs long
+        ("Privacy Policy - 404 Media", "<h1>Privacy Policy</h1>" + SHORT_POLICY),
+        ("404 Media", "<h1>404 Media Privacy Policy</h1>" + SHORT_POLICY),
+        ("Privacy Policy", "<h1>Privacy Policy</h1>" + SHORT_POLICY + CF_INJECTED + NEWSLETTER),
+        (
+            "hCaptcha Privacy Policy",
+            "<h1>Privacy Policy</h1><p>We use a captcha to verify you are human. Checking your "
+            "browser is done by Cloudflare.</p>" + SHORT_POLICY,
+        ),
+        (
+            "Terms of Service",
+            "<h1>Terms of Service</h1><h2>403 and 404 errors</h2><p>A page not found is logged."
+            "</p><h2>Forbidden uses</h2>" + SHORT_POLICY,
+        ),
+    ],
+)
+def test_a_policy_is_never_an_anomaly_whatever_it_mentions(title: str, body: str) -> None:
+    doc = extract(fetched(page(body, title=title)))
+    assert "We do not sell" in normalize(doc).text
+
+
+@pytest.mark.parametrize(
+    ("html", "cause"),
+    [
+        (
+            page("<h1>Page not found</h1><p>Try the search.</p>", "Page not found - Privacy"),
+            "error-page",
+        ),
+        (page("<h1>Error 404</h1><p>Sorry.</p>", "Privacy Policy | Example"), "error-page"),
+        (
+            page(
+                "<h1>www.privacy-example.com</h1><p>Checking your browser.</p>"
+                "<script>window._cf_chl_opt={}</script>",
+                "Privacy Policy",
+            ),
+            "bot-challenge",
+        ),
+        (page("<h1>Privacy Policy</h1><p>One moment.</p>", "Just a moment..."), "bot-challenge"),
+        (page("<div class='g-recaptcha'></div>", "example.com"), "bot-challenge"),
+    ],
+)
+def test_errors_and_challenges_are_still_caught_when_they_name_a_policy(
+    html: str, cause: str
+) -> None:
+    with pytest.raises(AnomalyError) as info:
+        extract(fetched(html))
+    assert info.value.cause == cause
+
+
 def test_plain_text_challenge_is_detected() -> None:
     with pytest.raises(AnomalyError) as info:
         extract(fetched("Checking your browser before accessing the site.", "text/plain"))
@@ -471,3 +636,12 @@ def test_html_served_as_text_plain_is_parsed_as_html_and_vice_versa() -> None:
 def test_control_characters_and_escapes_do_not_reach_the_text() -> None:
     doc = normalize(extract(fetched(page("<p>We \x1b[31mdo\x1b[0m not\x07 log.\x00</p>"))))
     assert [b.text for b in doc.blocks] == ["We do not log."]
+
+
+def test_noise_patterns_are_written_in_lower_case() -> None:
+    """They are matched against the lower-cased line, so a capital letter would never match."""
+    from watcher import extract as extract_module
+
+    for pattern in extract_module._NOISE_LINES:
+        literal = re.sub(r"\\[A-Za-z]", "", pattern.pattern)  # \d, \s, \b are not letters
+        assert literal == literal.lower(), pattern.pattern

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
 import pytest
-from conftest import PageServer
 
+from conftest import PageServer
 from tests.test_web_support import (
     HOSTILE,
     World,

@@ -19,8 +19,9 @@ import pytest
 
 from tests.faultserver import FaultServer, free_port, ok
 from watcher.errors import FetchError
-from watcher.fetch import fetch, make_client, pdf_text
+from watcher.fetch import fetch, make_client
 from watcher.models import Fetched, FetchSettings, NotModified, Target, TargetId, Validators
+from watcher.pdf import pdf_text
 
 SETTINGS = FetchSettings(
     user_agent="watcher/0.1",
@@ -279,19 +280,6 @@ def make_pdf(text: str) -> bytes:
 
 
 class TestPdf:
-    def test_pdf_text_reads_the_policy_text(self) -> None:
-        assert "We do not log your traffic" in pdf_text(make_pdf("We do not log your traffic."))
-
-    def test_broken_pdf_is_a_decode_error(self) -> None:
-        with pytest.raises(FetchError) as info:
-            pdf_text(b"%PDF-1.4\nthis is not really a pdf")
-        assert info.value.cause == "decode"
-
-    def test_html_is_not_a_pdf(self) -> None:
-        with pytest.raises(FetchError) as info:
-            pdf_text(PAGE)
-        assert info.value.cause == "decode"
-
     def test_pdf_policy_is_fetched_as_bytes_for_the_extract_stage(
         self, server: FaultServer
     ) -> None:

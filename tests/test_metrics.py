@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PageServer
 from prometheus_client.parser import text_string_to_metric_families
 
+from conftest import PageServer
 from tests.test_web_support import World, make_config, open_world
 from watcher import web
 from watcher.store import OutboxItem, Store

@@ -15,6 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,7 @@ def test_each_kind_of_noise_alone_changes_nothing(kind: str) -> None:
             assert text_of(pagegen.seed_page(seed, r, kinds)) == quiet, (seed.name, r)
 
 
-def _edit_one_word(paras: list, rng: random.Random) -> list:
+def _edit_one_word(paras: list[Any], rng: random.Random) -> list[Any]:
     """The paragraphs with one word of one long paragraph replaced (or a "not" removed)."""
     candidates = [i for i, p in enumerate(paras) if p.kind == "p" and len(p.text) > 80]
     i = rng.choice(candidates)

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import PageServer
 from receivers import JsonReceiver, SmtpReceiver
-
 from watcher import config as config_mod
 from watcher import notify, pipeline
 from watcher.errors import ConfigError, NotifyError

@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PageServer
 
+from conftest import PageServer
 from tests.test_web_support import (
     HOSTILE,
     PARAS,

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import PageServer
 
+from conftest import PageServer
 from watcher import config as config_mod
 from watcher import pipeline, web
 from watcher.config import Config

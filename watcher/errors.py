@@ -35,7 +35,7 @@ class WatcherError(Exception):
 
 
 class ConfigError(WatcherError):
-    """Invalid configuration; the message starts with the key path (``targets[2].interval: ...``)."""
+    """Invalid configuration; the message starts with the key path (``targets[2].interval``)."""
 
     cause = "config"
 

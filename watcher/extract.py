@@ -4,13 +4,15 @@ A change alert must mean a policy change. Most of what differs between two fetch
 policy is the page around it (banners, widgets, tokens, counters), so extraction removes, in order:
 
 1. markup that never carries visible text (script, style, template, svg...);
-2. the target's ``rules.remove`` selectors, then its ``rules.select`` (keep only those);
+2. the target's ``rules.remove`` selectors, then its ``rules.select`` (keep only what those that
+   match select: only a page that none of them matches is an anomaly, ``selector-empty``);
 3. boilerplate by structure: navigation, headers and footers of the page, forms, hidden elements,
    ARIA landmark roles that are not content, and containers whose id or class says cookie banner,
    share widget, newsletter, popup, promo, chat... A container holding most of the page's text is
    never dropped, whatever its class says (``<body class="cookie-policy">``);
 4. without ``select``, everything outside the main content (``<main>``, ``[role=main]``, the one
-   ``<article>``, or the element holding nearly all the text);
+   ``<article>``, or the element holding nearly all the text together with the paragraphs and
+   headings right next to it: a title, a "Last updated" line, an intro, a closing sentence);
 5. text filters for noise that has no markup of its own (the seeds in tests/data/extract show it:
    a trailing "Loading", "Share On Facebook", leaked template code, call-to-action footers,
    counters, "generated at" and copyright lines), then the target's ``rules.ignore`` regexes.
@@ -18,9 +20,14 @@ policy is the page around it (banners, widgets, tokens, counters), so extraction
 Pages that are not the policy at all (a bot challenge, an error page served with 200) raise
 ``AnomalyError`` instead of producing text that would diff as "policy deleted".
 
+A PDF (by its first bytes, or its content type) is read by ``watcher.pdf``, imported only then,
+and its text takes the plain-text path.
+
 lxml is used directly rather than through BeautifulSoup: BeautifulSoup builds a Python object per
-node and is ten to thirty times slower on a 200 KB page. CSS selectors go through ``cssselect``,
-lxml's own companion.
+node and is ten to thirty times slower on a 200 KB page. It is plain ``lxml.etree`` with its
+HTMLParser, not ``lxml.html``, whose custom element classes cost a Python lookup for every element
+touched; the two helpers we used from it (``drop_tree``, ``text_content``) are ``_drop_tree`` and
+``_text`` here. CSS selectors go through ``cssselect``, lxml's own companion.
 
 Bump ``EXTRACTOR_VERSION`` whenever a change here changes the text that comes out of some page.
 """
@@ -28,22 +35,22 @@ Bump ``EXTRACTOR_VERSION`` whenever a change here changes the text that comes ou
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any, Final, TypeAlias
 
 # lxml ships no type information (lxml-stubs is a separate, optional package); its elements are
 # typed as Any here rather than adding a dependency for types alone.
-import lxml.html  # type: ignore[import-untyped,unused-ignore]
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from watcher.errors import AnomalyError, ConfigError, ExtractError
 from watcher.models import Block, BlockKind, Document, ExtractRules, Fetched
 from watcher.normalize import normalize_text
 
-__all__ = ["EXTRACTOR_VERSION", "extract", "is_html"]
+__all__ = ["EXTRACTOR_VERSION", "extract", "is_html", "is_pdf"]
 
-EXTRACTOR_VERSION: Final = "1"
+EXTRACTOR_VERSION: Final = "2"
 
 HtmlElement: TypeAlias = Any
 
@@ -149,24 +156,44 @@ def is_html(content_type: str, text: str) -> bool:
     return _HTML_SNIFF.search(head) is not None
 
 
+def is_pdf(content_type: str, body: bytes) -> bool:
+    """Whether ``body`` is a PDF: it says so in its first bytes, or the server does and the body
+    does not start like markup (an HTML error page served under the PDF's type is read as HTML).
+    """
+    head = body[:1024].lstrip()
+    if head.startswith(b"%PDF-"):
+        return True
+    ctype = content_type.split(";")[0].strip().lower()
+    return ctype == "application/pdf" and not head.startswith(b"<")
+
+
 # --- the public entry point -------------------------------------------------------------------
 
 
 def extract(fetched: Fetched, rules: ExtractRules = ExtractRules()) -> Document:  # noqa: B008
-    """The policy in ``fetched`` as ordered blocks; pure, no I/O.
+    """The policy in ``fetched`` (HTML, plain text or PDF) as ordered blocks; pure, no I/O.
 
     Raises ``AnomalyError`` (bot-challenge, error-page) when the page is not the policy, and
     ``ExtractError`` (selector-empty, extraction-empty) when no policy text could be found.
     """
-    text = _strip_controls(decode_body(fetched))
     ignore = _compile_ignore(rules.ignore)
-    if is_html(fetched.content_type, text):
+    pdf = is_pdf(fetched.content_type, fetched.body)
+    if pdf:
+        from watcher.pdf import pdf_text  # loads pypdf: only when a PDF comes
+
+        text = _strip_controls(pdf_text(fetched.body))
+    else:
+        text = _strip_controls(decode_body(fetched))
+    if not pdf and is_html(fetched.content_type, text):
         title, blocks = _extract_html(text, rules, fetched.status)
     else:
-        _check_anomaly(fetched.status, "", text, text)
+        opening = " ".join(text.split()[:40])
+        first_line = text.lstrip().split("\n", 1)[0][:200]
+        _check_anomaly(fetched.status, "", text, text, opening, first_line)
         if rules.select:
+            what = "a PDF" if pdf else "plain text"
             raise ExtractError(
-                f"selector {rules.select[0]!r} matched nothing: the page is plain text, not HTML",
+                f"{_matched_nothing(rules.select)}: the page is {what}, not HTML",
                 cause="selector-empty",
             )
         blocks = _text_blocks(text)
@@ -188,8 +215,15 @@ _CONTROLS = re.compile(
 )
 
 
+# The characters one of which every _CONTROLS match holds: looking for each of them is a fast
+# C search, twenty times faster than running the regular expression over a page that has none.
+_CONTROL_CHARS = tuple(chr(c) for c in (*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F, 0x9B))
+
+
 def _strip_controls(text: str) -> str:
-    return text if text.isprintable() else _CONTROLS.sub("", text)
+    if text.isprintable() or not any(c in text for c in _CONTROL_CHARS):
+        return text  # a page has newlines, which are not "printable": hence the second test
+    return _CONTROLS.sub("", text)
 
 
 def _compile_ignore(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
@@ -214,13 +248,20 @@ def _first_heading(blocks: list[Block]) -> str:
 # which is what keeps a policy that mentions "captcha", "cookies" or "404" from looking like one.
 _SHORT_PAGE_WORDS = 400
 _ERROR_PAGE_WORDS = 250
+# Fewer words than this is next to no text at all: a captcha widget there is the whole page.
+_BARE_PAGE_WORDS = 50
 
+# The challenge vendors' own pages: their scripts, form ids and cookies.
 _CHALLENGE_MARKUP = re.compile(
-    r"cf-browser-verification|cf_chl_|cf-chl-|/cdn-cgi/challenge-platform|challenge-platform"
-    r"|cf-challenge|cf-turnstile|id=[\"']?challenge-(?:form|running|stage)|jschl"
-    r"|ddos-guard|_incapsula_resource|px-captcha|captcha-delivery\.com|g-recaptcha|h-captcha"
-    r"|awswaf|sucuri_cloudproxy",
+    r"cf-browser-verification|cf_chl_|cf-chl-|cf-challenge"
+    r"|id=[\"']?challenge-(?:form|running|stage)|jschl"
+    r"|ddos-guard|_incapsula_resource|px-captcha|captcha-delivery\.com|sucuri_cloudproxy",
     re.IGNORECASE,
+)
+# Also found on ordinary pages: Cloudflare injects its challenge-platform script into pages it
+# serves normally, and contact or newsletter forms carry a captcha widget.
+_WIDGET_MARKUP = re.compile(
+    r"challenge-platform|cf-turnstile|g-recaptcha|h-captcha|awswaf", re.IGNORECASE
 )
 _CHALLENGE_TEXT = re.compile(
     r"checking (?:your|if the site connection is secure|the site connection)"
@@ -232,26 +273,44 @@ _CHALLENGE_TEXT = re.compile(
     re.IGNORECASE,
 )
 _CHALLENGE_TITLE = re.compile(
-    r"just a moment|attention required|security check|are you a robot|one more step"
-    r"|verify(?:ing)? you are human|captcha|ddos-guard|access to this page has been denied",
+    r"just a moment|attention required|are you a robot|one more step"
+    r"|verify(?:ing)? you are human|ddos-guard|access to this page has been denied",
     re.IGNORECASE,
 )
-_ERROR_TEXT = re.compile(
-    r"\b(?:400|401|403|404|410|500|502|503|504)\b|page not found|\bnot found\b|access denied"
-    r"|\bforbidden\b|internal server error|service (?:temporarily )?unavailable|bad gateway"
-    r"|gateway time-?out|(?:page|file) (?:does not|doesn't|did not) exist|can'?t be found"
-    r"|cannot be found|could not be found|no longer (?:exists|available)|something went wrong"
-    r"|an error (?:has )?occurred|\boops\b",
+# Challenge titles that a policy's title may also say ("hCaptcha Privacy Policy").
+_WEAK_CHALLENGE_TITLE = re.compile(r"security check|captcha", re.IGNORECASE)
+# An error's own wording, strong enough to count even in the title of a page about a policy
+# ("Page not found - Privacy Policy").
+_ERROR_PHRASE = re.compile(
+    r"page not found|\bnot found\b|access denied|\bforbidden\b|internal server error"
+    r"|service (?:temporarily )?unavailable|bad gateway|gateway time-?out"
+    r"|(?:page|file) (?:does not|doesn't|did not) exist|can'?t be found|cannot be found"
+    r"|could not be found|no longer (?:exists|available)|something went wrong"
+    r"|an error (?:has )?occurred|\boops\b|\b(?:error|http) ?[45]\d\d\b|\b[45]\d\d error\b",
+    re.IGNORECASE,
+)
+# A bare status number: an error page's headline, or a company's name ("404 Media").
+_ERROR_CODE = re.compile(r"\b(?:400|401|403|404|410|500|502|503|504)\b")
+# What a policy's title or headings call it. A page that says it is a policy is read as one
+# unless its headline is an error or the vendor's challenge markup is there.
+_NAMES_A_POLICY = re.compile(
+    r"\b(?:privacy|polic(?:y|ies)|terms|conditions|legal|gdpr|data protection|imprint)\b"
+    r"|datenschutz|confidentialit|cookie (?:notice|statement|declaration)|impressum",
     re.IGNORECASE,
 )
 
 
-def _check_anomaly(status: int, title: str, markup: str, visible: str, heads: str = "") -> None:
+def _check_anomaly(
+    status: int, title: str, markup: str, visible: str, heads: str = "", headline: str = ""
+) -> None:
     """Raise ``AnomalyError`` when the page is a bot challenge or an error page.
 
     ``markup`` is searched for the challenge vendors' scripts and form ids; ``visible`` for their
-    sentences; ``heads`` (title, headings, first lines) for an error's wording. Everything but the
-    HTTP status only counts on a short page.
+    sentences; ``heads`` (the h1-h3 headings, or the first words of plain text) and ``headline``
+    (the h1, or the first line) with the title for an error's wording. Everything but the HTTP
+    status only counts on a short page, and a short page whose title or headings name a policy
+    is a policy unless the challenge vendor's markup is there or its title or headline is an
+    error's.
     """
     words = len(visible.split())
     if 400 <= status <= 599 and status not in (401,):
@@ -261,10 +320,18 @@ def _check_anomaly(status: int, title: str, markup: str, visible: str, heads: st
         )
     if words >= _SHORT_PAGE_WORDS:
         return
+    names_policy = _NAMES_A_POLICY.search(f"{title} {heads}") is not None
     if (
         _CHALLENGE_MARKUP.search(markup)
         or _CHALLENGE_TITLE.search(title)
-        or _CHALLENGE_TEXT.search(visible)
+        or (
+            not names_policy
+            and (
+                _WEAK_CHALLENGE_TITLE.search(title)
+                or _CHALLENGE_TEXT.search(visible)
+                or (words < _BARE_PAGE_WORDS and _WIDGET_MARKUP.search(markup))
+            )
+        )
     ):
         raise AnomalyError(
             f"the page is a bot challenge ({title.strip() or 'no title'}, {words} words), "
@@ -272,8 +339,12 @@ def _check_anomaly(status: int, title: str, markup: str, visible: str, heads: st
             cause="bot-challenge",
         )
     if words < _ERROR_PAGE_WORDS:
-        probe = " ".join((title, heads or " ".join(visible.split()[:40])))
-        if _ERROR_TEXT.search(probe):
+        if names_policy:
+            is_error = _ERROR_PHRASE.search(f"{title} {headline}") is not None
+        else:
+            probe = " ".join((title, heads or " ".join(visible.split()[:40])))
+            is_error = (_ERROR_PHRASE.search(probe) or _ERROR_CODE.search(probe)) is not None
+        if is_error:
             raise AnomalyError(
                 f"the page is an error page served with status {status} "
                 f"({title.strip() or 'no title'}), not the policy",
@@ -283,7 +354,36 @@ def _check_anomaly(status: int, title: str, markup: str, visible: str, heads: st
 
 # --- HTML -------------------------------------------------------------------------------------
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# All the text under an element, as one string (what lxml.html's text_content() does), and its
+# length, computed in C without building a Python string.
+_TEXT = etree.XPath("string()", smart_strings=False)
+_TEXT_LENGTH = etree.XPath("string-length()")
+
+
+def _text(el: HtmlElement) -> str:
+    text: str = _TEXT(el)
+    return text
+
+
+def _text_len(el: HtmlElement) -> int:
+    return int(_TEXT_LENGTH(el))
+
+
+def _drop_tree(el: HtmlElement) -> None:
+    """Remove ``el`` and its subtree, keeping its tail text, which belongs to the parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + tail
+        else:
+            previous.tail = (previous.tail or "") + tail
+    parent.remove(el)
+
 
 # Never text a reader sees, dropped before anything else looks at the page.
 _INVISIBLE_TAGS = frozenset(
@@ -308,6 +408,7 @@ _INVISIBLE_TAGS = frozenset(
         "param",
     ]
 )
+_INVISIBLE_IN_BODY = _INVISIBLE_TAGS - {"head"}  # the head goes after its title is read
 # Boilerplate by tag. ``header`` and ``footer`` only when they belong to the page, not to an
 # article or section (HTML's own rule for the banner and contentinfo roles).
 _BOILERPLATE_TAGS = frozenset(
@@ -393,49 +494,54 @@ _GUARD_MIN_CHARS = 600
 def _extract_html(text: str, rules: ExtractRules, status: int) -> tuple[str, list[Block]]:
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
         _check_anomaly(status, "", text, text)
-        raise ExtractError("the page is empty", cause="extraction-empty") from None
-    title = _collapse(_text_of(root.find(".//title"))) if root.find(".//title") is not None else ""
-    _decode_cf_emails(root)
-    _drop_all(el for el in root.iter() if el.tag in _INVISIBLE_TAGS and el.tag != "head")
+        raise ExtractError("the page is empty", cause="extraction-empty")
+    title_el = root.find(".//title")
+    title = _collapse(_text(title_el)) if title_el is not None else ""
+    _decode_cf_emails(root, text)
+    _drop_all(root.iter(*_INVISIBLE_IN_BODY))
     head = root.find("head")
     if head is not None:
-        head.drop_tree()
+        _drop_tree(head)
     body = root.find("body")
     if body is None:
         body = root
-    visible = body.text_content()
-    if len(visible) < 20000:
-        heads = " ".join(_text_of(h) for h in body.iter("h1", "h2", "h3") if isinstance(h.tag, str))
-        _check_anomaly(status, title, text, visible, heads)
+    if _text_len(body) < 20000:
+        visible = _text(body)
+        heads = " ".join(_text(h) for h in body.iter("h1", "h2", "h3"))
+        headline = " ".join(_text(h) for h in body.iter("h1"))
+        _check_anomaly(status, title, text, visible, heads, headline)
 
     for css in rules.remove:
         _drop_all(_select(root, css))
     if rules.select:
-        roots: list[HtmlElement] = []
-        for css in rules.select:
-            found = _select(root, css)
-            if not found:
-                raise ExtractError(
-                    f"selector {css!r} matched nothing on the page", cause="selector-empty"
-                )
-            roots.extend(found)
+        # Several selectors are alternatives as much as parts (one per layout a site has had):
+        # those that match are used, and only a page none of them matches is an anomaly.
+        roots = [el for css in rules.select for el in _select(root, css)]
+        if not roots:
+            raise ExtractError(
+                f"{_matched_nothing(rules.select)} on the page", cause="selector-empty"
+            )
         roots = _outermost(roots)
         for r in roots:
             _drop_boilerplate(r, keep_root=True)
     else:
         _drop_boilerplate(body, keep_root=True)
-        roots = [_main_content(body)]
+        roots = _main_content(body)
     blocks: list[Block] = []
     for r in roots:
         blocks.extend(_walk(r))
     return title, blocks
 
 
-def _text_of(el: HtmlElement | None) -> str:
-    return "" if el is None else str(el.text_content())
+def _matched_nothing(select: tuple[str, ...]) -> str:
+    if len(select) == 1:
+        return f"selector {select[0]!r} matched nothing"
+    return f"none of the selectors {', '.join(repr(css) for css in select)} matched anything"
 
 
 def _select(root: HtmlElement, css: str) -> list[HtmlElement]:
@@ -472,8 +578,7 @@ def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
 
 def _drop_all(elements: Iterable[HtmlElement]) -> None:
     for el in list(elements):
-        if el.getparent() is not None:
-            el.drop_tree()  # keeps the tail text, which belongs to the parent
+        _drop_tree(el)  # keeps the tail text, which belongs to the parent
 
 
 # --- Cloudflare e-mail obfuscation ------------------------------------------------------------
@@ -501,7 +606,9 @@ def _set_text(el: HtmlElement, text: str) -> None:
     el.text = text
 
 
-def _decode_cf_emails(root: HtmlElement) -> None:
+def _decode_cf_emails(root: HtmlElement, markup: str) -> None:
+    if "data-cfemail" not in markup and "email-protection" not in markup:
+        return  # two searches of the text are cheaper than two walks of the tree
     for el in root.xpath("//*[@data-cfemail]"):
         address = cf_decode(el.get("data-cfemail", ""))
         if address:
@@ -509,12 +616,17 @@ def _decode_cf_emails(root: HtmlElement) -> None:
     for el in root.xpath("//a[contains(@href, '/cdn-cgi/l/email-protection')]"):
         m = _CF_LINK.search(el.get("href", ""))
         address = cf_decode(m.group(1)) if m else None
-        shown = _collapse(el.text_content()).replace("\xa0", " ")
+        shown = _collapse(_text(el)).replace("\xa0", " ")
         if address and (not shown or shown == "[email protected]"):
             _set_text(el, address)
 
 
 # --- boilerplate by structure -----------------------------------------------------------------
+
+
+# The attributes _is_boilerplate reads: an element with none of them (most links, <strong>) is
+# settled by its tag alone.
+_TELLING_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "role", "style", "class", "id"})
 
 
 def _is_boilerplate(el: HtmlElement) -> bool:
@@ -523,51 +635,68 @@ def _is_boilerplate(el: HtmlElement) -> bool:
         return True
     if tag in _PAGE_LANDMARK_TAGS and not any(a.tag in _SECTIONING for a in el.iterancestors()):
         return True
-    attrib = el.attrib
-    if not attrib:
+    keys = el.keys()
+    if not keys or _TELLING_ATTRIBUTES.isdisjoint(keys):
         return False
-    if "hidden" in attrib or attrib.get("aria-hidden", "").lower() == "true":
+    get = el.get
+    if "hidden" in keys or (get("aria-hidden") or "").lower() == "true":
         return True
-    role = attrib.get("role", "").lower()
+    role = (get("role") or "").lower()
     if role in _BOILERPLATE_ROLES:
         return True
-    style = attrib.get("style")
+    style = get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
-    classes = attrib.get("class", "")
-    names = f"{classes} {attrib.get('id', '')}".strip()
+    verdict = _name_verdict(get("class") or "", get("id") or "")
+    if verdict is _NAME_HIDDEN:
+        return True
+    return verdict is _NAME_BOILERPLATE and role != "main" and tag not in _NEVER_DROP
+
+
+_NAME_CONTENT, _NAME_HIDDEN, _NAME_BOILERPLATE = "content", "hidden", "boilerplate"
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_verdict(classes: str, ident: str) -> str:
+    """What an element's class and id say it is: hidden, boilerplate, or (likely) content.
+
+    Cached: a page repeats the same few class names on thousands of elements.
+    """
+    names = f"{classes} {ident}".strip()
     if not names:
-        return False
+        return _NAME_CONTENT
     tokens = classes.split()
     if any(t in _HIDDEN_CLASS for t in tokens) and not any(":" in t for t in tokens):
-        return True
-    if role == "main" or tag in _NEVER_DROP:
-        return False
+        return _NAME_HIDDEN
     # not split on camelCase: "sc-5wnAd" is a random hash, not an "ad"
     spaced = names.lower()
     if not _BOILERPLATE_CLASS.search(spaced):
-        return False
-    return not (_POLICY_WORDS.search(spaced) and not _STILL_BOILERPLATE.search(spaced))
+        return _NAME_CONTENT
+    if _POLICY_WORDS.search(spaced) and not _STILL_BOILERPLATE.search(spaced):
+        return _NAME_CONTENT
+    return _NAME_BOILERPLATE
 
 
 def _drop_boilerplate(root: HtmlElement, *, keep_root: bool) -> None:
     """Drop boilerplate containers under ``root``, sparing any that hold most of its text."""
-    total = len(root.text_content())
     doomed: list[HtmlElement] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or (keep_root and el is root):
+    for el in root.iter(etree.Element):  # elements only, not comments
+        if keep_root and el is root:
             continue
         if el.tag in _NEVER_DROP and not el.get("hidden"):
             continue
         if _is_boilerplate(el):
             doomed.append(el)
+    if not doomed:
+        return
+    total = _text_len(root)
     for el in doomed:
         if el.getparent() is None:
             continue
-        size = len(el.text_content())
+        size = _text_len(el)
         if size >= _GUARD_MIN_CHARS and size >= _GUARD_SHARE * total:
             continue  # the policy itself, under a misleading name
-        el.drop_tree()
+        _drop_tree(el)
 
 
 # --- main content -----------------------------------------------------------------------------
@@ -576,36 +705,90 @@ _MAIN_SHARE = 0.5  # <main> or an <article> is the content when it holds this sh
 _DESCEND_SHARE = 0.9  # without one, descend into a child holding this share of its parent's text
 
 
-def _main_content(body: HtmlElement) -> HtmlElement:
-    """The element that holds the policy: <main>, [role=main], the one <article>, or the
-    innermost element that still holds nearly all of the text; else ``body``."""
-    total = len(body.text_content())
+def _main_content(body: HtmlElement) -> list[HtmlElement]:
+    """The elements that hold the policy: <main>, [role=main], the one <article>; else the
+    innermost element that still holds nearly all of the text, with the paragraphs and headings
+    right before it on the way down (a title, a "Last updated" line, an intro) and the sentences
+    right after it (a closing paragraph); else ``body``.
+    """
+    total = _text_len(body)
     if total == 0:
-        return body
+        return [body]
     for candidates in (
         body.xpath(".//main | .//*[@role='main']"),
         body.xpath(".//article"),
     ):
         for el in candidates:
-            if len(el.text_content()) >= _MAIN_SHARE * total:
-                return el
+            if _text_len(el) >= _MAIN_SHARE * total:
+                return [el]
+    before: list[HtmlElement] = []
+    after: list[HtmlElement] = []
     el = body
     while True:
-        size = len(el.text_content())
-        children = [c for c in el if isinstance(c.tag, str)]
-        if size == 0 or _collapse(el.text or ""):
-            return el  # text directly in this element: it is the container
+        size = _text_len(el)
+        if size == 0 or not _is_blank(el.text):
+            break  # text directly in this element: it is the container
+        children = [c for c in el if c.tag.__class__ is str]
         best = None
         for child in children:
-            child_size = len(child.text_content())
-            if child_size >= _DESCEND_SHARE * size:
+            if _text_len(child) >= _DESCEND_SHARE * size:
                 best = child
-            elif _collapse(child.tail or ""):
+            elif not _is_blank(child.tail):
                 best = None
                 break
         if best is None or best.tag in _INLINE_TAGS or best.tag in _KINDED_TAGS:
-            return el
+            break
+        i = children.index(best)
+        before += reversed(_text_siblings(reversed(children[:i]), trailing=False))
+        after[:0] = _text_siblings(children[i + 1 :], trailing=True)
         el = best
+    return [*before, el, *after]
+
+
+# Siblings of the main container that are kept with it: a paragraph or a heading, or a block that
+# holds only inline markup (a "Last updated" line in a <div>).
+_PARAGRAPH_TAGS = frozenset({"p", *(f"h{i}" for i in range(1, 7))})
+_SINGLE_BLOCK_TAGS = frozenset({"div", "section", "header", "span", "time", "address", "center"})
+
+
+def _text_siblings(siblings: Iterable[HtmlElement], *, trailing: bool) -> list[HtmlElement]:
+    """The run of paragraph-like siblings nearest the main container, nearest first.
+
+    Elements without text (an emptied wrapper, an image) are passed over; the run ends at the
+    first sibling that is something else, such as a wrapper of several blocks (a promo box).
+    What comes before a policy is its own (title, date, intro); what comes after it is more often
+    the page's ("Footer", "Was this helpful?"), so a ``trailing`` sibling must read as a sentence.
+    """
+    run: list[HtmlElement] = []
+    for sib in siblings:
+        if _text_len(sib) == 0:
+            continue
+        tag = sib.tag
+        if not (
+            tag in _PARAGRAPH_TAGS
+            or (
+                tag in _SINGLE_BLOCK_TAGS
+                and all(d.tag in _NOT_BLOCKS for d in sib.iterdescendants(etree.Element))
+            )
+        ):
+            break
+        if trailing and (tag in _HEADINGS or not _is_sentence(_text(sib))):
+            break
+        run.append(sib)
+    return run
+
+
+_SENTENCE_WORDS = 4
+_ENDS_SENTENCE = re.compile(r"[.!?][\"')\]\u201d\u2019]*$")
+
+
+def _is_sentence(text: str) -> bool:
+    words = text.split()
+    return len(words) >= _SENTENCE_WORDS and _ENDS_SENTENCE.search(words[-1]) is not None
+
+
+def _is_blank(text: str | None) -> bool:
+    return not text or text.isspace()
 
 
 # --- from the tree to blocks ------------------------------------------------------------------
@@ -657,6 +840,7 @@ _INLINE_TAGS = frozenset(
 )
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _KINDED_TAGS = frozenset({*_HEADINGS, "li", "td", "th", "dt", "dd"})
+_NOT_BLOCKS = frozenset({*_INLINE_TAGS, "br", "wbr"})
 _LAYOUT_CELL = (
     ".//*[self::p or self::div or self::ul or self::ol or self::table or self::h1 or self::h2"
     " or self::h3 or self::h4 or self::h5 or self::h6]"
@@ -687,56 +871,67 @@ def _kind_of(el: HtmlElement, inherited: tuple[BlockKind, int]) -> tuple[BlockKi
 def _walk(root: HtmlElement) -> list[Block]:
     """Blocks in document order: block elements separate, inline elements join as written.
 
-    Iterative rather than recursive, so a pathologically nested page cannot exhaust the stack.
+    Iterative (lxml's ``iterwalk``) rather than recursive, so a pathologically nested page cannot
+    exhaust the stack.
     """
     blocks: list[Block] = []
+    append_block = blocks.append
     buf: list[str] = []
+    push = buf.append
     kinds: list[tuple[BlockKind, int]] = [(BlockKind.PARAGRAPH, 0)]
+    inline = _INLINE_TAGS
+    heading = BlockKind.HEADING
 
     def flush() -> None:
-        if not buf:
-            return
         kind, level = kinds[-1]
+        if kind is not heading:
+            level = 0
         joined = "".join(buf)
         buf.clear()
-        for part in _PARAGRAPH_BREAK.split(joined):
-            line = _collapse(part.replace(_BR, " "))
-            if line:
-                blocks.append(Block(kind, line, level if kind is BlockKind.HEADING else 0))
+        if _BR in joined:
+            for part in _PARAGRAPH_BREAK.split(joined):
+                line = " ".join(part.replace(_BR, " ").split())
+                if line:
+                    append_block(Block(kind, line, level))
+            return
+        line = " ".join(joined.split())
+        if line:
+            append_block(Block(kind, line, level))
 
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        el, leaving = stack.pop()
+    # Whitespace with nothing before it in the block is dropped as it comes (the indentation
+    # between block elements), so that it does not cost a flush of an empty block.
+    for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
-        if leaving:
-            if tag not in _INLINE_TAGS:
+        if tag in inline or tag.__class__ is not str:  # inline elements, or a comment
+            if event == "start":
+                text = el.text if tag.__class__ is str else None
+            else:
+                text = el.tail if el is not root else None
+        elif tag == "br" or tag == "hr":
+            if event == "start":
+                if tag == "br":
+                    push(_BR)
+                elif buf:
+                    flush()
+                continue
+            text = el.tail if el is not root else None
+        elif event == "start":
+            if buf:
                 flush()
-                kinds.pop()
-            if el is not root and el.tail:
-                buf.append(el.tail)
-            continue
-        if not isinstance(tag, str):
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if tag == "br":
-            buf.append(_BR)
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if tag == "hr":
-            flush()
-            if el.tail:
-                buf.append(el.tail)
-            continue
-        if tag not in _INLINE_TAGS:
-            flush()
-            kinds.append(_kind_of(el, kinds[-1]))
-        if el.text:
-            buf.append(el.text)
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
-    flush()
+            kind = kinds[-1]
+            if tag in _KINDED_TAGS or el.get("role") == "heading":
+                kind = _kind_of(el, kind)
+            kinds.append(kind)
+            text = el.text
+        else:
+            if buf:
+                flush()
+            kinds.pop()
+            text = el.tail if el is not root else None
+        if text and (buf or not text.isspace()):
+            push(text)
+    if buf:
+        flush()
     return blocks
 
 
@@ -849,7 +1044,9 @@ _CODE = re.compile(
 )
 
 
-_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in _NOISE_LINES), re.IGNORECASE)
+# Matched against the lower-cased line rather than with IGNORECASE, which is twice as slow; the
+# patterns are written in lower case, and the line is NFKC-normalized already.
+_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in _NOISE_LINES))
 # Every noise pattern is bounded; a longer block is prose and skips the search.
 _NOISE_MAX_CHARS = 400
 
@@ -857,11 +1054,22 @@ _NOISE_MAX_CHARS = 400
 def _is_noise(text: str) -> bool:
     if len(text) > _NOISE_MAX_CHARS:
         return False
-    return bool(_NOISE.search(text) or _CODE.search(text))
+    # Every pattern is anchored at the start ("^..."): match() does not try every position.
+    return bool(_NOISE.match(text.lower()) or _CODE.match(text))
+
+
+_TITLE_MAX_CHARS = 200  # a doubled line longer than this is prose that repeats, not a title
 
 
 def _doubled(text: str) -> str | None:
-    """The half of a line that is one phrase written twice (a page title leaking in), or None."""
+    """The half of a line that is one phrase written twice (a page title leaking in), or None.
+
+    ``text`` is collapsed (single spaces), so a doubled line is ``half + " " + half``: comparing
+    the two ends of the string first rejects nearly every line without splitting it.
+    """
+    half_len = len(text) // 2
+    if half_len == 0 or text[:half_len] != text[-half_len:]:
+        return None
     words = text.split()
     n = len(words)
     if n >= 2 and n % 2 == 0 and words[: n // 2] == words[n // 2 :]:
@@ -874,15 +1082,16 @@ def _filter_blocks(blocks: list[Block], ignore: list[re.Pattern[str]]) -> tuple[
     out: list[Block] = []
     title = ""
     for block in blocks:
-        text = block.text
-        for pattern in ignore:
-            text = pattern.sub(" ", text)
-        text = _collapse(text)
+        text = block.text  # collapsed already, by _walk or _text_blocks
+        if ignore:
+            for pattern in ignore:
+                text = pattern.sub(" ", text)
+            text = _collapse(text)
         canonical = normalize_text(text)
         if not canonical or _is_noise(canonical):
             continue
-        half = _doubled(canonical)
-        if half is not None and len(half) <= 200:
+        half = _doubled(canonical) if len(canonical) <= 2 * _TITLE_MAX_CHARS + 1 else None
+        if half is not None and len(half) <= _TITLE_MAX_CHARS:
             title = title or half
             continue
         out.append(block if text == block.text else Block(block.kind, text, block.level))

@@ -29,7 +29,6 @@ import email.utils
 import http
 import importlib
 import importlib.util
-import io
 import logging
 import random
 import socket
@@ -47,7 +46,7 @@ from watcher.models import Fetched, FetchSettings, NotModified, Target, Validato
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ALLOWED_CONTENT_TYPES", "fetch", "make_client", "pdf_text", "user_agent"]
+__all__ = ["ALLOWED_CONTENT_TYPES", "fetch", "make_client", "user_agent"]
 
 ALLOWED_CONTENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "application/pdf"}
@@ -657,29 +656,3 @@ class _Decoder:
             yield out  # the input is all consumed here: only zlib's last buffered bytes
         if not self._zlib.eof:
             raise self._error(ValueError("the compressed stream ends early"))
-
-
-def pdf_text(body: bytes) -> str:
-    """The text of a PDF policy, page by page, for the extract stage.
-
-    pypdf (pure Python) is imported here, not at the top, so that a daemon watching only HTML
-    pages does not need it. A PDF that cannot be read raises ``FetchError(cause="decode")``:
-    what came was not a usable document, which is a fetch problem, not a policy change.
-    """
-    try:
-        import pypdf  # type: ignore[import-not-found, unused-ignore]
-        from pypdf.errors import PyPdfError  # type: ignore[import-not-found, unused-ignore]
-    except ImportError as exc:  # pragma: no cover - pypdf is a declared dependency
-        raise FetchError(
-            "cannot read a PDF policy: the pypdf package is not installed", cause="decode"
-        ) from exc
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(body))
-        if reader.is_encrypted:
-            reader.decrypt("")  # most "encrypted" policies only restrict printing or copying
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise FetchError(f"the PDF is broken or unreadable: {exc}", cause="decode") from exc
-    except NotImplementedError as exc:  # an encryption algorithm pypdf cannot handle
-        raise FetchError(f"the PDF uses encryption we cannot read: {exc}", cause="decode") from exc
-    return "\n\n".join(page.strip() for page in pages if page.strip())

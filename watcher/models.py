@@ -110,7 +110,7 @@ class BlockKind(StrEnum):
 class ExtractRules:
     """What a target says about where its policy is on the page.
 
-    ``select``: CSS selectors of the policy's container (empty: the whole page, boilerplate removed).
+    ``select``: CSS selectors of the policy's container (empty: the page, boilerplate removed).
     ``remove``: CSS selectors of what to drop. ``ignore``: regular expressions of text to drop.
     """
 

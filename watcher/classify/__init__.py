@@ -11,9 +11,20 @@ material is decided by what the practices say.
 
 from __future__ import annotations
 
-from watcher.classify import rules as _rules
+# Rules register on import, in this order: practice rules first, so their reasons come first.
+from watcher.classify import rules as _rules  # noqa: F401
+
+# isort: split
+from watcher.classify import facts as _facts  # noqa: F401
+
+# isort: split
+from watcher.classify import provisions as _provisions  # noqa: F401
+
+# isort: split
 from watcher.classify.registry import RULES, Rule, Signal, describe_rules, rule
 from watcher.classify.sentences import HunkView, canon, view
+from watcher.classify.summary import summarize
+from watcher.classify.weigh import topics
 from watcher.models import Category, Change, Direction, Finding, Hunk, HunkKind, Severity, Verdict
 
 __all__ = [
@@ -27,12 +38,8 @@ __all__ = [
     "rule",
 ]
 
-_CATEGORY_LABELS = {
-    Category.VPN_LOGGING: "VPN logging",
-    Category.GOVERNMENT_ACCESS: "Government access",
-    Category.USER_RIGHTS: "User rights",
-    Category.POLICY_CHANGES: "Policy changes",
-}
+
+_BROAD_TOPICS = frozenset({Category.PURPOSE, Category.COLLECTION, Category.CONTACT})
 
 
 def _direction(signals: list[Signal]) -> Direction:
@@ -75,7 +82,11 @@ def _fold(hv: HunkView, signals: list[Signal]) -> tuple[Finding, list[Signal]]:
     changed = hv.changed_old() + hv.changed_new() if not hv.moved else list(hv.old)
     if not cats or not severity.material:
         cats += [c for s in signals for c in s.categories]
-        cats += sorted({c for s in changed for c in _rules.topics(s)})
+        cats += sorted({c for s in changed for c in topics(s)})
+        if not severity.material and set(cats) - _BROAD_TOPICS:
+            # Nothing changed, so the finding only says what the text is about: wording like
+            # "in order to" or "collect" is everywhere, and names a topic only when it is alone.
+            cats = [c for c in cats if c not in _BROAD_TOPICS]
     reasons = tuple(dict.fromkeys(s.reason for s in signals))
     return Finding(severity, _direction(signals), _ordered(cats), reasons), signals
 
@@ -89,22 +100,6 @@ def _judge(hunk: Hunk) -> tuple[Finding, list[Signal]]:
     hv = view(hunk)
     signals = [signal for fn in RULES.values() for signal in fn(hv)]
     return _fold(hv, signals)
-
-
-def _summary(judged: list[tuple[Finding, list[Signal]]], severity: Severity) -> str:
-    if not judged:
-        return "no change"
-    for finding, signals in judged:
-        if finding.severity is severity and signals:
-            top = signals[0]
-            if severity is Severity.NONE:
-                return "only a date changed"
-            if severity is Severity.COSMETIC:
-                return f"cosmetic: {top.plain or top.reason}"
-            head = finding.categories[0] if finding.categories else None
-            label = _CATEGORY_LABELS.get(head, head.value.capitalize()) if head else "Policy"
-            return f"{label}: {top.plain or top.reason}"
-    return "no difference after normalization"
 
 
 def classify(change: Change) -> Verdict:
@@ -121,4 +116,5 @@ def classify(change: Change) -> Verdict:
     else:
         direction = Direction.NEUTRAL
     categories = _ordered([c for f in findings for c in f.categories])
-    return Verdict(severity, direction, categories, _summary(judged, severity), findings)
+    summary = summarize(judged, change.hunks, severity)
+    return Verdict(severity, direction, categories, summary, findings)

@@ -78,6 +78,13 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
         ),
         ("DNS queries", (r"dns (?:queries|query|requests?|lookups?|logs?)",)),
         (
+            "connection logs",
+            (
+                r"(?:vpn )?connection (?:logs?|data|metadata|records?|information|diagnostics)",
+                r"(?:vpn )?session (?:logs?|data|information|records?|metadata)",
+            ),
+        ),
+        (
             "browsing activity",
             (
                 r"browsing (?:history|activity|activities|data|habits|behaviou?r)",
@@ -274,6 +281,18 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
             (
                 r"(?:merger|acquisition|sale of (?:all or part of )?(?:our|the) (?:business"
                 r"|company|assets))",
+                r"(?:buyer|purchaser|acquirer|successor)s?",
+                r"(?:acquiring|new|successor) (?:company|entity|owner)",
+            ),
+        ),
+        (
+            "anyone",
+            (
+                r"any ?one(?: else)?",
+                r"anybody(?: else)?",
+                r"no ?one",
+                r"nobody",
+                r"any (?:other )?(?:person|company|organi[sz]ation|entity)",
             ),
         ),
         (
@@ -346,61 +365,6 @@ PURPOSES: tuple[Term, ...] = tuple(
 
 ALL_TERMS: tuple[Term, ...] = VPN_FIELDS + COMPANIES + RECIPIENT_CLASSES + PURPOSES + DATA_TYPES
 
-
-def _split_top(body: str) -> list[str]:
-    """The top-level alternatives of a pattern body."""
-    depth, start, out, escaped = 0, 0, [], False
-    for i, ch in enumerate(body):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(body[start:i])
-            start = i + 1
-    out.append(body[start:])
-    return out
-
-
-def _strip(pattern: str, groups: str) -> str:
-    p = re.sub(r"\\[a-zA-Z]", " ", pattern)
-    p = re.sub(r"\[[^\]]*\]", " ", p)
-    while True:  # innermost groups first
-        q = re.sub(r"\((?:\?(?:<?[!=]|:|P<\w+>))?[^()]*\)" + groups, " ", p)
-        if q == p:
-            return re.sub(r"[a-z0-9][?*]|\{\d*,?\d*\}", " ", p)
-        p = q
-
-
-def literal_runs(pattern: str) -> frozenset[str]:
-    """For each alternative of a pattern, one word every match of it must contain.
-
-    A text that contains none of them cannot match, so the (slow) pattern need not run on it:
-    that gate is what keeps reading a sentence cheap. The word is the longest literal outside any
-    group of the alternative; when there is none, every literal of the alternative is kept.
-    """
-    body = pattern
-    if body.startswith(r"\b(?:") and body.endswith(r")\b"):
-        body = body[len(r"\b(?:") : -len(r")\b")]
-    out: set[str] = set()
-    for alt in _split_top(body):
-        top = [w for w in re.findall(r"[a-z0-9]+", _strip(alt, "[?*]?")) if len(w) >= 2]
-        if top:
-            out.add(max(top, key=len))
-        else:
-            out.update(w for w in re.findall(r"[a-z0-9]+", _strip(alt, "[?*]")) if len(w) >= 2)
-    return frozenset(out)
-
-
-TERM_GATES: tuple[tuple[frozenset[str], Term], ...] = tuple(
-    (literal_runs(t.pattern.pattern), t) for t in ALL_TERMS
-)
-
-
 # Verbs, by the group compared between versions, and the "sense" of each group: +1 when saying
 # "no" protects users (we do not log), -1 when saying "yes" protects them (we will notify you).
 VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
@@ -466,6 +430,8 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"you (?:provide|give|submit)",
             r"provide us with",
             r"no-logs?",
+            r"needs?",
+            r"requires?",
         ),
     ),
     ("include", 1, _re(r"includ(?:e|es|ed|ing)", r"such as", r"e\.g\.", r"for example")),

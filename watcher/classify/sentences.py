@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from watcher.classify import practice as pr
-from watcher.classify.cues import CATEGORY_CUES
 from watcher.models import Category, Hunk, HunkKind
 
 _MONTHS = (
@@ -47,8 +46,12 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().lower()
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def mask_dates(text: str) -> str:
-    return DATE.sub("<date>", text)
+    """Dates replaced by ``<date>`` (every date has a digit: text without one is left alone)."""
+    return DATE.sub("<date>", text) if _DIGIT.search(text) else text
 
 
 def canon(text: str) -> str:
@@ -72,12 +75,13 @@ class Sentence:
 
 @lru_cache(maxsize=4096)
 def sentence(raw: str) -> Sentence:
-    text = mask_dates(clean(raw))
+    cleaned = clean(raw)
+    text = mask_dates(cleaned)
     words = [w.rstrip("s") if len(w) > 3 else w for w in _WORD.findall(text)]
     return Sentence(
         raw=raw.strip(),
         text=text,
-        canon=canon(raw),
+        canon=" ".join(_WORD.findall(cleaned)),
         tokens=frozenset(w for w in words if w not in _STOP),
         practice=pr.read(text),
     )
@@ -100,6 +104,8 @@ class HunkView:
     removed: tuple[int, ...]  # old sentences with no partner
     added: tuple[int, ...]  # new sentences with no partner
     heading_categories: frozenset[Category]
+    heading_text: str = ""  # clean(), dates masked
+    heading_practice: pr.Practice | None = None  # what the heading itself states, if anything
 
     @property
     def moved(self) -> bool:
@@ -147,7 +153,7 @@ def view(hunk: Hunk) -> HunkView:
         pairs=tuple(sorted(pairs)),
         removed=tuple(sorted(free_old)),
         added=tuple(sorted(free_new)),
-        heading_categories=frozenset(
-            c for c, rx in CATEGORY_CUES if heading and rx.search(heading)
-        ),
+        heading_categories=pr.cue_categories(heading) if heading else frozenset(),
+        heading_text=heading,
+        heading_practice=sentence(hunk.heading).practice if heading else None,
     )

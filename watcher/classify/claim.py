@@ -1,0 +1,97 @@
+"""A claim: one statement about one thing, and how strongly a clause states it.
+
+Modality is read on one scale, most protective first (DESIGN.md): never, do not, do not ...
+except, currently do not, may, do. ``clause_level`` puts a clause on it from its markers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from watcher.classify import lexicon as lx
+
+# Modality levels, most protective first (DESIGN.md): a higher level is more permissive.
+NEVER, NOT, NOT_EXCEPT, NOT_CURRENTLY, MAY, DO = range(6)
+LEVEL_WORDS = {
+    NEVER: "never",
+    NOT: "do not",
+    NOT_EXCEPT: "do not ... except",
+    NOT_CURRENTLY: "currently do not",
+    MAY: "may",
+    DO: "do",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement about one thing: ``(group, item)`` says what, ``level`` how strongly.
+
+    ``sense`` is +1 when a negative statement protects users (we do not log) and -1 when a positive
+    one does (we will notify you). ``verb`` and ``phrase`` are the words quoted in reasons.
+    """
+
+    group: str
+    item: str
+    kind: str
+    level: int
+    sense: int
+    verb: str
+    phrase: str
+    cls: str = ""  # recipient class of a named company
+    clause: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.group, self.item)
+
+    @property
+    def permissiveness(self) -> int:
+        """How much the statement lets the provider do, on one scale for both senses.
+
+        For a promise to act ("we will notify you"), "will" is the firm promise, "will ...
+        unless" the promise with an exception, and "may" no promise at all: the provider is free
+        to stay silent, as free as when it says nothing.
+        """
+        return permissiveness(self.level, self.sense)
+
+
+def permissiveness(level: int, sense: int) -> int:
+    """A modality level on the one scale where a higher value lets the provider do more."""
+    return level if sense > 0 else _POSITIVE_PROMISE[level]
+
+
+_POSITIVE_PROMISE = {
+    DO: NEVER,
+    NOT_EXCEPT: NOT_EXCEPT,
+    MAY: MAY,
+    NOT_CURRENTLY: DO,
+    NOT: DO,
+    NEVER: DO,
+}
+
+_ONLY_IF = re.compile(
+    r"\bonly\b.*\b(?:if|when|where|in response to|upon|with your (?:prior |express )?consent|"
+    r"to the extent|as required|pursuant to|under|while|during)\b"
+)
+DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
+
+
+def clause_level(clause: str) -> int:
+    """The modality of one clause on the never ... do scale.
+
+    "only ... if/when/in response to" reads as "not ... except": it limits a practice to a case.
+    """
+    clause = DNT.sub("dnt", clause)
+    negated = bool(lx.NEVER.search(clause) or lx.NEGATION.search(clause))
+    if negated:
+        if lx.EXCEPTION.search(clause):
+            return NOT_EXCEPT
+        if lx.HEDGE.search(clause):
+            return NOT_CURRENTLY
+        return NEVER if lx.NEVER.search(clause) else NOT
+    if _ONLY_IF.search(clause):
+        return NOT_EXCEPT
+    if lx.MAY.search(clause):
+        return MAY
+    return DO

@@ -1,0 +1,305 @@
+"""The fact rules: periods, places, contact details, legal safeguards, ages, dates and numbers.
+
+Each compares one kind of quantity or fact between the old and the new text of a hunk, where
+the practice rules (``watcher.classify.rules``) compare claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from watcher.classify import cues
+from watcher.classify import weigh as w
+from watcher.classify.promises import (
+    BREACH,
+    NOTICE_CONTEXT,
+    NOTIFY,
+    RESPONSE_CONTEXT,
+    RIGHTS_CUE,
+)
+from watcher.classify.registry import Signal, rule
+from watcher.classify.sentences import DATE, DATE_LINE, HunkView, Sentence, clean, mask_dates
+from watcher.models import Category, Direction, Severity
+
+C = Category
+S = Severity
+D = Direction
+
+
+_KEPT = re.compile(r"\b(?:retain|retains|retained|retention|store[sd]?|kept|keep|keeps)\b")
+
+
+_PERIOD_NAMES = {"retention": "retention period"}
+
+
+def _period_pairs(view: HunkView) -> list[tuple[list[Sentence], list[Sentence]]]:
+    """Sentences to compare periods between: aligned pairs first, else the changed text whole."""
+    out = [([o], [n]) for o, n in w.pairs(view) if o.practice.durations and n.practice.durations]
+    if out:
+        return out
+    old = [s for s in view.changed_old() if s.practice.durations]
+    new = [s for s in view.changed_new() if s.practice.durations]
+    return [(old, new)] if old and new else []
+
+
+@rule("retention-period")
+def retention_period(view: HunkView) -> Iterator[Signal]:
+    """A period changes: how long data is kept, how much notice is given, how fast we answer."""
+    if view.moved:
+        return
+    vpn = w.vpn_context(view)
+    for olds, news in _period_pairs(view):
+        od = [d for s in olds for d in s.practice.durations]
+        nd = [d for s in news for d in s.practice.durations]
+        if sorted(d.seconds for d in od) == sorted(d.seconds for d in nd):
+            continue
+        a, b = max(od, key=lambda d: d.seconds), max(nd, key=lambda d: d.seconds)
+        if a.seconds == b.seconds:
+            a, b = min(od, key=lambda d: d.seconds), min(nd, key=lambda d: d.seconds)
+        text = " ".join(s.text for s in news)
+        topics = {c for s in news for c in s.practice.categories} | view.heading_categories
+        cats: tuple[Category, ...]
+        if NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in topics:
+            longer_is_worse, cats, what = False, (C.POLICY_CHANGES,), "notice period"
+        elif BREACH.search(text) and NOTIFY.search(text):
+            longer_is_worse, cats, what = True, (C.SECURITY,), "breach notice delay"
+        elif not _KEPT.search(text) and (
+            RESPONSE_CONTEXT.search(text)
+            or (C.USER_RIGHTS in view.heading_categories and RIGHTS_CUE.search(text))
+        ):
+            longer_is_worse, cats, what = True, (C.USER_RIGHTS,), "response time"
+        else:
+            longer_is_worse, cats, what = True, (C.RETENTION,), "retention"
+        worse = (b.seconds > a.seconds) == longer_is_worse
+        core = what == "retention" and any(
+            (w.core(c, vpn) and c.group == "keep") or (c.kind == "vpn" and c.item != "bandwidth")
+            for s in (*olds, *news)
+            for c in s.practice.claims
+        )
+        if core:
+            cats = (C.VPN_LOGGING, *cats)
+        severity = S.MINOR if what == "response time" else S.MAJOR
+        if worse and core:
+            severity = S.CRITICAL
+        yield Signal(
+            severity,
+            D.WEAKENS if worse else D.STRENGTHENS,
+            cats,
+            f"{what}: {a.text} -> {b.text}",
+            f"the {_PERIOD_NAMES.get(what, what)} changed from {a.text} to {b.text}",
+        )
+
+
+_PLACE = re.compile(
+    r"\b(?:stored|hosted|located|based|incorporated|registered|governed|processed|transferred|"
+    r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?)\b"
+)
+
+
+def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
+    return {
+        c
+        for s in sentences
+        if C.JURISDICTION in s.practice.categories or _PLACE.search(s.text)
+        for c in s.practice.countries
+    }
+
+
+@rule("jurisdiction")
+def jurisdiction(view: HunkView) -> Iterator[Signal]:
+    """The country whose law governs the provider or the data changes."""
+    if view.moved:
+        return
+    old = _jurisdiction_countries(view.changed_old())
+    new = _jurisdiction_countries(view.changed_new())
+    if old == new or not (old or new):
+        return
+    gained, lost = new - old, old - new
+    if gained & cues.FOURTEEN_EYES and not (old & cues.FOURTEEN_EYES):
+        direction = D.WEAKENS
+    elif lost & cues.FOURTEEN_EYES and not (new & cues.FOURTEEN_EYES):
+        direction = D.STRENGTHENS
+    else:
+        direction = D.NEUTRAL
+    before, after = (_places(side) for side in (old, new))
+    show = " -> ".join(", ".join(sorted(x.title() for x in side)) or "none" for side in (old, new))
+    if before and after:
+        plain = f"the jurisdiction changed from {before} to {after}"
+    else:
+        plain = f"the policy {'now names' if after else 'no longer names'} {after or before}"
+    yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", plain)
+
+
+def _places(countries: set[str]) -> str:
+    names = [_COUNTRY_NAMES.get(c, c.title()) for c in sorted(countries)]
+    return (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + " and " + names[-1]
+        if names
+        else ""
+    )
+
+
+_COUNTRY_NAMES = {
+    "united states": "the United States",
+    "united kingdom": "the United Kingdom",
+    "netherlands": "the Netherlands",
+    "british virgin islands": "the British Virgin Islands",
+    "cayman islands": "the Cayman Islands",
+    "united arab emirates": "the United Arab Emirates",
+    "czech republic": "the Czech Republic",
+    "isle of man": "the Isle of Man",
+    "european union": "the European Union",
+    "eea": "the EEA",
+}
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _same_places(old: set[str], new: set[str]) -> bool:
+    """The same contacts, where a postal address that only gained or lost a detail (a district,
+    a region) is the same address: "12 Harbour Road, Victoria" ~ "12 Harbour Road, Mahé, Victoria".
+    """
+    if old == new:
+        return True
+    if len(old) != len(new):
+        return False
+    for a in old - new:
+        words = set(_WORDS.findall(a))
+        if not any(
+            words <= (other := set(_WORDS.findall(b))) or other <= words for b in new - old
+        ) or not any(ch.isdigit() for ch in a):
+            return False
+    return True
+
+
+@rule("contact-details")
+def contact_details(view: HunkView) -> Iterator[Signal]:
+    """An e-mail address, URL, phone number or postal address to reach the provider changes."""
+    if view.moved:
+        return
+    old = {c for s in view.changed_old() for c in s.practice.contacts}
+    new = {c for s in view.changed_new() for c in s.practice.contacts}
+    if _same_places(old, new):
+        return
+    show = f"{', '.join(sorted(old)) or 'none'} -> {', '.join(sorted(new)) or 'none'}"
+    gone, added = sorted(old - new), sorted(new - old)
+    if gone and added:
+        plain = f"the contact details changed from {_quoted(gone)} to {_quoted(added)}"
+    else:
+        plain = f"{_quoted(added or gone)} {'was added' if added else 'was removed'} as a contact"
+    yield Signal(S.MINOR, D.NEUTRAL, (C.CONTACT,), f"contact: {show}", plain)
+
+
+def _quoted(items: list[str]) -> str:
+    return " and ".join(w.say(i, 60) for i in items)
+
+
+def _disclosure_safeguards(sentences: Iterable[Sentence]) -> set[str]:
+    return {
+        re.sub(r"^(?:valid|legally binding|binding|lawful) ", "", g).rstrip("s")
+        for s in sentences
+        if C.GOVERNMENT_ACCESS in s.practice.categories and "share" in s.practice.verbs
+        for g in s.practice.safeguards
+    }
+
+
+@rule("government-safeguards")
+def government_safeguards(view: HunkView) -> Iterator[Signal]:
+    """Disclosure to authorities no longer (or newly) needs a court order, warrant or subpoena."""
+    if view.moved:
+        return
+    old_s, new_s = view.changed_old(), view.changed_new()
+    if not any("share" in s.practice.verbs for s in old_s) or not any(
+        "share" in s.practice.verbs for s in new_s
+    ):
+        return
+    old, new = _disclosure_safeguards(old_s), _disclosure_safeguards(new_s)
+    if old and not new:
+        yield Signal(
+            S.CRITICAL,
+            D.WEAKENS,
+            (C.GOVERNMENT_ACCESS,),
+            f"safeguard dropped: '{sorted(old)[0]}'",
+            f"disclosure to authorities no longer requires a {sorted(old)[0]}",
+        )
+    elif new and not old:
+        yield Signal(
+            S.MAJOR,
+            D.STRENGTHENS,
+            (C.GOVERNMENT_ACCESS,),
+            f"safeguard added: '{sorted(new)[0]}'",
+            f"disclosure to authorities now requires a {sorted(new)[0]}",
+        )
+
+
+@rule("age-threshold")
+def age_threshold(view: HunkView) -> Iterator[Signal]:
+    """The age under which the service does not collect children's data changes."""
+    if view.moved:
+        return
+    old = {a for s in view.changed_old() for a in s.practice.ages}
+    new = {a for s in view.changed_new() for a in s.practice.ages}
+    if not old or not new or old == new:
+        return
+    a, b = min(old), min(new)
+    yield Signal(
+        S.MAJOR,
+        D.WEAKENS if b < a else D.STRENGTHENS,
+        (C.SCOPE,),
+        f"age threshold: {a} -> {b}",
+        f"the age threshold for children changed from {a} to {b}",
+    )
+
+
+@rule("date-only")
+def date_only(view: HunkView) -> Iterator[Signal]:
+    """Only a date changed: on a "last updated" line nothing changed; elsewhere a date moved."""
+    if view.moved:
+        return
+    old, new = view.hunk.old, view.hunk.new
+    if not (DATE.search(old) and DATE.search(new)):
+        return
+    if clean(mask_dates(old)) != clean(mask_dates(new)) or clean(old) == clean(new):
+        return
+    if DATE_LINE.search(old) and not re.search(r"\baudit", old, re.IGNORECASE):
+        yield Signal(S.NONE, D.NEUTRAL, (), "date only: 'last updated' line", "only a date changed")
+    else:
+        cats = (C.SECURITY,) if re.search(r"\baudit", old, re.IGNORECASE) else ()
+        yield Signal(S.MINOR, D.NEUTRAL, cats, "date changed", "a date changed")
+
+
+@rule("numbers")
+def numbers(view: HunkView) -> Iterator[Signal]:
+    """A number changed in a paired sentence that no other rule explains."""
+    if view.moved:
+        return
+    for o, n in w.pairs(view):
+        po, pn = o.practice, n.practice
+        if po.numbers == pn.numbers:
+            continue
+        if (
+            [d.seconds for d in po.durations] != [d.seconds for d in pn.durations]
+            or po.ages != pn.ages
+            or po.contacts != pn.contacts
+        ):
+            continue
+        before = ", ".join(sorted(po.numbers)) or "none"
+        show = f"{before} -> {', '.join(sorted(pn.numbers)) or 'none'}"
+        yield Signal(
+            S.MINOR,
+            D.NEUTRAL,
+            tuple(sorted(po.categories | pn.categories)),
+            f"number changed: {show}",
+            f"a number changed from {before} to {', '.join(sorted(pn.numbers)) or 'none'}",
+        )
+
+
+@rule("moved-paragraph")
+def moved_paragraph(view: HunkView) -> Iterator[Signal]:
+    """A paragraph moved elsewhere in the policy: cosmetic, its practice is unchanged."""
+    if view.moved:
+        yield Signal(S.COSMETIC, D.NEUTRAL, (), "paragraph moved", "a paragraph moved")

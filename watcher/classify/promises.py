@@ -1,0 +1,144 @@
+"""Promises that are not a verb over a data type: canaries, transparency reports, encryption,
+rights, notices (of government requests, policy changes, breaches) and retroactive terms.
+
+Each becomes a ``Claim`` so that the practice rules compare it like any other: a notice promise
+that disappears is a deleted promise, "we will notify you" -> "we may notify you" a modality shift.
+"""
+
+from __future__ import annotations
+
+import re
+
+from watcher.classify.claim import DO, MAY, Claim
+from watcher.classify.matching import literal_runs
+
+SAFEGUARD = re.compile(
+    r"\b(?:valid |legally binding |binding |lawful )?(?:court orders?|warrants?|subpoenas?|"
+    r"legally binding requests?|mlat)\b"
+)
+ONLY = re.compile(r"\bonly\b")
+DEFINITION = re.compile(
+    r"\b(?:is|are)\s+(?P<neg>not\s+|never\s+)?"
+    r"(?:considered\s+|treated\s+as\s+|regarded\s+as\s+|deemed\s+)?(?:to be\s+)?"
+    r"(?:personal (?:data|information)|personally identifiable)"
+)
+RIGHTS = (
+    ("access", re.compile(r"\b(?:access|a copy|know what)\b")),
+    ("deletion", re.compile(r"\b(?:delet|eras|be forgotten)")),
+    ("correction", re.compile(r"\b(?:correct|rectif|updat)")),
+    ("portability", re.compile(r"\bportab")),
+    ("objection", re.compile(r"\bobject\b")),
+    ("restriction", re.compile(r"\brestrict")),
+    ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
+    ("withdraw consent", re.compile(r"\bwithdraw")),
+    ("complaint", re.compile(r"\b(?:complain|lodge)")),
+)
+RIGHTS_CUE = re.compile(
+    r"\b(?:right to|rights to|you (?:can|may|are entitled to|have the option to) "
+    r"(?:request|ask|exercise|obtain|access|delete|correct|object|opt|withdraw|lodge|update))\b"
+)
+CANARY = re.compile(r"\b(?:warrant )?canary\b")
+RETROACTIVE = re.compile(
+    r"\b(?:previously collected|already collected|collected (?:before|prior to|previously)|"
+    r"retroactive(?:ly)?|information (?:we|that we) (?:already|previously) (?:hold|have)|"
+    r"(?:data|information) (?:that )?we (?:have )?collected (?:before|prior to|under (?:a|an|the) "
+    r"(?:previous|earlier|prior|older)))\b"
+)
+NOTIFY = re.compile(
+    r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
+    r"tell you|alert you|e-?mail you|send you (?:an? )?(?:e-?mail|notice|message|copy)|"
+    r"contact you (?:by|via) e-?mail)\b"
+)
+GOVERNMENT = re.compile(
+    r"\b(?:law enforcement|government|authorit(?:y|ies)|court|subpoena|warrant|legal process"
+    r"|police|"
+    r"legal (?:request|demand)s?|gag order)"
+)
+POLICY_CHANGE = re.compile(
+    r"\bmaterial changes?|\bchanges? to (?:this|the|our)\b|\b(?:updated|revised) version\b|"
+    r"\b(?:post|publish|announce)\w* (?:any |all |the |such )?(?:changes|updates|revisions)\b|"
+    r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)"
+)
+BREACH = re.compile(r"\bbreach")
+NOTICE_CONTEXT = re.compile(
+    r"\b(?:notice|notify|prior to|in advance|before (?:\w+ )?(?:the|they|it|changes?)|"
+    r"e-?mail you)\b"
+)
+RESPONSE_CONTEXT = re.compile(
+    r"\b(?:respond|reply|answer|process (?:your|the) request|(?:will|shall) (?:provide|send|fulfil|"
+    r"fulfill|complete|handle) (?:it|them|this|your|the|a copy))\b"
+)
+_DENIED = re.compile(r"\b(?:not|n't|no|never|cannot|neither|nor)\b|n't\b")
+_PUBLISHED = (
+    ("warrant canary", re.compile(r"\b(?:warrant )?canary\b")),
+    ("transparency report", re.compile(r"\btransparency reports?\b")),
+    ("Do Not Track signals", re.compile(r"\bdnt\b")),
+)
+_PROTECTION = (
+    ("encryption at rest", re.compile(r"\bat rest\b")),
+    ("encryption in transit", re.compile(r"\bin transit\b")),
+    ("end-to-end encryption", re.compile(r"\bend-to-end\b")),
+)
+
+
+def _may_match(rx: re.Pattern[str], text: str) -> bool:
+    """False only when ``rx`` cannot match ``text``: none of the words its matches need is there."""
+    gate = _GATES.get(rx.pattern)
+    if gate is None:
+        gate = _GATES[rx.pattern] = literal_runs(rx.pattern)
+    return not gate or any(w in text for w in gate)
+
+
+_GATES: dict[str, frozenset[str]] = {}
+
+
+def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
+    """Promises that are not a verb over a data type: canaries, rights, notices, retroactivity."""
+    out: list[Claim] = []
+    for item, rx in _PUBLISHED:
+        m = rx.search(clause) if _may_match(rx, clause) else None
+        if m:
+            out.append(Claim("publish", item, "safeguard", level, -1, m.group(0), item, "", clause))
+    if re.search(r"\bencrypt", clause):
+        for item, rx in _PROTECTION:
+            if rx.search(clause):
+                out.append(
+                    Claim("protect", item, "safeguard", level, -1, "encrypt", item, "", clause)
+                )
+    cue = RIGHTS_CUE.search(clause) if _may_match(RIGHTS_CUE, clause) else None
+    if cue:
+        tail = clause[cue.start() :]
+        # "You may ask us to delete": the "may" is the user's, so the right is granted outright.
+        # "Without affecting ..." is not a negation of the right itself.
+        granted = DO if level == MAY or not _DENIED.search(clause) else level
+        for name, rx in RIGHTS:
+            if rx.search(tail):
+                out.append(Claim("right", name, "right", granted, -1, "right to", name, "", clause))
+    m = NOTIFY.search(clause) if _may_match(NOTIFY, clause) else None
+    if m:
+        if GOVERNMENT.search(sentence):
+            item = "user notice of government requests"
+        elif POLICY_CHANGE.search(sentence):
+            item = "notice of policy changes"
+        elif BREACH.search(sentence):
+            item = "breach notification"
+        else:
+            item = ""
+        if item:
+            out.append(Claim("notify", item, "notice", level, -1, m.group(0), item, "", clause))
+    m = RETROACTIVE.search(clause) if _may_match(RETROACTIVE, clause) else None
+    if m:
+        out.append(
+            Claim(
+                "apply",
+                "previously collected data",
+                "terms",
+                level,
+                1,
+                "apply",
+                m.group(0),
+                "",
+                clause,
+            )
+        )
+    return out

@@ -1,0 +1,234 @@
+"""The provision rules: where data is kept (memory or disk), how it is protected, how users
+exercise their rights, and what the policy applies to.
+
+Each compares one provision between the old and the new text of a hunk; like the fact rules
+(``watcher.classify.facts``) they look at wording the practice rules do not read as claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from watcher.classify import claim as cl
+from watcher.classify import weigh as w
+from watcher.classify.registry import Signal, rule
+from watcher.classify.sentences import HunkView, Sentence
+from watcher.models import Category, Direction, Severity
+
+C = Category
+S = Severity
+D = Direction
+
+
+_VOLATILE = re.compile(
+    r"\b(?:(?:only )?in (?:volatile )?(?:memory|ram)(?: only)?|from (?:volatile )?(?:memory|ram)|"
+    r"ram[- ]only|diskless|volatile memory|"
+    r"(?:never|not|nothing is(?: ever)?) (?:ever )?(?:written|stored|saved|kept) (?:to|on) "
+    r"(?:a |the |any )?(?:disk|hard (?:drive|disk)s?|persistent storage))\b"
+)
+_VPN_WORDS = re.compile(r"\b(?:vpn|connections?|sessions?|servers?|dns|traffic|tunnel)\b")
+
+
+@rule("storage-medium")
+def storage_medium(view: HunkView) -> Iterator[Signal]:
+    """Data held only in memory (RAM, never written to disk) is now stored, or the reverse."""
+    if view.moved:
+        return
+    old = [s for s in view.changed_old() if _VOLATILE.search(s.text)]
+    new = [s for s in view.changed_new() if _VOLATILE.search(s.text)]
+    if bool(old) == bool(new):
+        return
+    text = " ".join(s.text for s in (*view.changed_old(), *view.changed_new()))
+    vpn = w.vpn_context(view) or bool(_VPN_WORDS.search(text))
+    cats = (C.VPN_LOGGING,) if vpn else (C.SECURITY,)
+    if old:
+        where = _VOLATILE.search(old[0].text)
+        said = where.group(0) if where else "in memory"
+        yield Signal(
+            S.CRITICAL if vpn else S.MAJOR,
+            D.WEAKENS,
+            cats,
+            f"no longer kept {said}"
+            if said.startswith(("in ", "only", "from"))
+            else f"no longer '{said}'",
+            "data the policy said was kept only in memory may now be stored",
+        )
+    else:
+        yield Signal(
+            S.MAJOR,
+            D.STRENGTHENS,
+            cats,
+            "now kept in memory only",
+            "data is now kept only in memory, never written to disk",
+        )
+
+
+_SCOPE = re.compile(
+    r"\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
+    r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
+    r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)"
+)
+_SCOPE_WORDS = frozenset(
+    {
+        *("policy", "privacy", "notice", "statement", "applie", "apply", "cover", "covers"),
+        *("govern", "governs", "governed", "doe", "not", "only", "separate", "own", "also", "well"),
+    }
+)
+
+
+def _scope_words(sentences: Iterable[Sentence]) -> set[str] | None:
+    found = [s for s in sentences if _SCOPE.search(s.text)]
+    if not found:
+        return None
+    return {t for s in found for t in s.tokens} - _SCOPE_WORDS
+
+
+@rule("policy-scope")
+def policy_scope(view: HunkView) -> Iterator[Signal]:
+    """What the policy applies to changes: a product, service or audience is added or removed."""
+    if view.moved:
+        return
+    old, new = _scope_words(view.changed_old()), _scope_words(view.changed_new())
+    if old is None and new is None:
+        return
+    gained, lost = sorted((new or set()) - (old or set())), sorted((old or set()) - (new or set()))
+    if not gained and not lost:
+        return
+    parts = [
+        f"{', '.join(gained)} added" if gained else "",
+        f"{', '.join(lost)} removed" if lost else "",
+    ]
+    show = "; ".join(p for p in parts if p)
+    yield Signal(
+        S.MAJOR,
+        D.NEUTRAL,
+        (C.SCOPE,),
+        f"scope changed: {show}",
+        f"what the policy applies to changed ({show})",
+    )
+
+
+_PROCEDURE = re.compile(
+    r"\b(?:e-?mail(?:ing)?|(?:web |online |request )?form|settings|dashboard|portal|by post|"
+    r"in writing|(?:tele)?phone|verif(?:y|ication)|identity|free of charge|no charge|fee|"
+    r"in[- ]app|cookie banner|support|account page|written request|notari[sz]ed|"
+    r"authori[sz]ed agent)\b"
+)
+_BURDENS = frozenset(
+    {"verify", "verification", "identity", "fee", "notarized", "notarised", "written request"}
+)
+_FREE = re.compile(r"\b(?:free of charge|no charge|without charge|at no cost)\b")
+
+
+_USER_CHOICE = re.compile(r"\byou (?:can|may|are able to)\b")
+
+
+def _about_rights(view: HunkView, o: Sentence, n: Sentence) -> bool:
+    topics = o.practice.categories | n.practice.categories | view.heading_categories
+    if C.USER_RIGHTS in topics:
+        return True
+    return C.TRACKING in topics and bool(
+        _USER_CHOICE.search(o.text) and _USER_CHOICE.search(n.text)
+    )
+
+
+@rule("rights-procedure")
+def rights_procedure(view: HunkView) -> Iterator[Signal]:
+    """How users exercise a right or a choice changes (the channel, a fee, proof of identity)."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        if not _about_rights(view, o, n):
+            continue
+        before = {m.group(0) for m in _PROCEDURE.finditer(o.text)}
+        after = {m.group(0) for m in _PROCEDURE.finditer(n.text)}
+        if before == after:
+            continue
+        free_before, free_after = bool(_FREE.search(o.text)), bool(_FREE.search(n.text))
+        if free_before != free_after:
+            direction = D.STRENGTHENS if free_after else D.WEAKENS
+        elif before < after and not (after - before) & _BURDENS:
+            direction = D.STRENGTHENS  # one more way to do it, nothing asked in exchange
+        else:
+            direction = D.NEUTRAL
+        topics = o.practice.categories | n.practice.categories | view.heading_categories
+        cats = (C.USER_RIGHTS,) if C.TRACKING not in topics else (C.TRACKING, C.USER_RIGHTS)
+        show = f"{', '.join(sorted(before)) or 'none'} -> {', '.join(sorted(after)) or 'none'}"
+        yield Signal(
+            S.MINOR,
+            direction,
+            cats,
+            f"rights procedure: {show}",
+            f"how users exercise their rights changed ({show})",
+        )
+
+
+@rule("security-measure")
+def security_measure(view: HunkView) -> Iterator[Signal]:
+    """A protection (encryption, hashing, anonymisation) is stated on one side only."""
+    if view.moved:
+        return
+
+    def protects(sentences: Iterable[Sentence]) -> list[Sentence]:
+        return [
+            s
+            for s in sentences
+            if s.practice.verbs.get("protect", cl.NOT) >= cl.NOT_CURRENTLY
+            and not any(c.group == "protect" for c in s.practice.claims)
+        ]
+
+    old = protects(view.old[i] for i in view.removed)
+    new = protects(view.new[j] for j in view.added)
+    if new and not protects(view.old):
+        yield Signal(
+            S.MAJOR,
+            D.STRENGTHENS,
+            (C.SECURITY,),
+            f"new protection: '{w.snippet(new[0].raw, 60)}'",
+            f"the policy now says {w.say(new[0].raw)}",
+        )
+    if old and not protects(view.new):
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS,
+            (C.SECURITY,),
+            f"protection removed: '{w.snippet(old[0].raw, 60)}'",
+            f"the policy no longer says {w.say(old[0].raw)}",
+        )
+
+
+_METHOD = re.compile(
+    r"\b(?:bcrypt|argon2\w*|scrypt|pbkdf2|sha-?\d+|md5|aes(?:-?\d+)?|rsa(?:-?\d+)?|chacha20|"
+    r"wireguard|openvpn|ipsec|salt(?:ed|s)?|hash(?:es|ed|ing)?|encrypt(?:s|ed|ion)?|tokeni[sz]\w+|"
+    r"end-to-end|zero-knowledge|full-disk|at rest|in transit|two-factor|2fa|plain ?text)\b"
+)
+_STEM = re.compile(r"(?:es|ed|ing|ion|s)$")
+
+
+def _methods(s: Sentence) -> set[str]:
+    return {_STEM.sub("", m.group(0)) for m in _METHOD.finditer(s.text)}
+
+
+@rule("security-method")
+def security_method(view: HunkView) -> Iterator[Signal]:
+    """The method protecting data changes (an algorithm, hashing for encryption): minor."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        before, after = _methods(o), _methods(n)
+        if not before or not after or before == after:
+            continue
+        if o.practice.claims != n.practice.claims and any(
+            c.group == "protect" for c in (*o.practice.claims, *n.practice.claims)
+        ):
+            continue  # a protection added or dropped is the practice rules' to judge
+        show = f"{', '.join(sorted(before))} -> {', '.join(sorted(after))}"
+        yield Signal(
+            S.MINOR,
+            D.NEUTRAL,
+            (C.SECURITY,),
+            f"protection method: {show}",
+            f"the protection method changed from {', '.join(sorted(before - after)) or 'none'} "
+            f"to {', '.join(sorted(after - before)) or 'none'}",
+        )

@@ -1,0 +1,205 @@
+"""Quantities a sentence names: periods (in seconds), ages, contact details and other numbers.
+
+Periods are normalised to one unit so that "24 hours" and "one day" compare equal; open-ended
+periods ("as long as we need it", "indefinitely") are infinite, "while your account is open" is
+long but finite, and "in memory only" or "when you disconnect" is zero.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    seconds: float
+    text: str
+
+
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty": 30,
+    "forty-five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "a": 1,
+    "an": 1,
+    "a single": 1,
+}
+_UNIT_SECONDS = {
+    "second": 1,
+    "minute": 60,
+    "min": 60,
+    "hour": 3600,
+    "hr": 3600,
+    "day": 86400,
+    "week": 7 * 86400,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
+}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
+DURATION = re.compile(
+    _NUM + r"(?:\s*\((\d+)\))?[\s-]*(?:calendar |business |full )?"
+    r"(second|minute|min|hour|hr|day|week|month|year)s?\b"
+)
+# "As long as the law requires" is bounded by the law, not by the provider's wish: it is its own
+# period, equal however it is worded, and never read as open-ended.
+LEGAL_PERIOD = re.compile(
+    r"\b(?:as long as|for (?:the )?(?:period|time)) (?:(?:is |we are |it is )?(?:legally )?"
+    r"(?:required|necessary|mandated|permitted) (?:by|under) (?:(?:the |applicable |relevant )?"
+    r"(?:laws?|legislation|regulations?)|(?:applicable|relevant) \w+)|the law (?:requires|allows)|"
+    r"we are (?:legally )?(?:required|obliged) to|(?:is )?legally (?:required|necessary))"
+)
+UNBOUNDED = re.compile(
+    r"\b(?:indefinitely|permanently|forever|for an unlimited|no (?:fixed|set) (?:period|limit)|"
+    r"as long as (?:necessary|needed|required|we (?:need|see fit|deem)|is (?:necessary|needed))|"
+    r"as long as (?:it is|they are) (?:necessary|needed|useful)|"
+    r"as long as (?:we|it|they) (?:consider|deem|find|think|believe|judge)s? (?:it |them |this )?"
+    r"(?:to be )?(?:useful|necessary|appropriate|relevant|valuable)|"
+    r"as long as (?:we|it|they) (?:have|has|serve|serves) (?:a |an )?(?:legitimate |valid |"
+    r"business |commercial |reasonable )*(?:need|reason|purpose|interest|use)|"
+    r"as long as (?:is )?(?:useful|appropriate|reasonably (?:necessary|needed)))"
+)
+ACCOUNT_LIFETIME = re.compile(
+    r"\b(?:as long as|while|until) (?:your|the) (?:account|subscription) (?:is|remains) "
+    r"(?:active|open|valid)|"
+    r"until you (?:close|delete|cancel|terminate) your (?:account|subscription)|"
+    r"for the (?:life|lifetime|duration) of your (?:account|subscription)\b"
+)
+IMMEDIATE = re.compile(
+    r"\b(?:immediately|in real[- ]time|real-time|in memory only|"
+    r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed))|"
+    r"at the end of (?:each|your|the) (?:session|connection))\b"
+)
+AGE = re.compile(
+    r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"
+    + _NUM
+    + r"(?:\s*\((\d+)\))?(?!\s*(?:%|days|months|hours|minutes|weeks))"
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email protected\]")
+URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+STREET = re.compile(
+    r"\b\d+[a-z]?,? [a-z .]+ (?:street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd|lane|"
+    r"strasse|straße|suite|floor)\b[^.;]*|\bp\.?o\.? box \d+"
+)
+_DIGIT = re.compile(r"\d")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
+
+
+def _number(word: str, digits: str | None) -> float:
+    if digits:
+        return float(digits)
+    if word in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[word])
+    return float(word)
+
+
+_PERIOD_WORDS = (
+    "second",
+    "min",
+    "hour",
+    "hr",
+    "day",
+    "week",
+    "month",
+    "year",
+    "long",
+    "time",
+    "indefinite",
+    "perman",
+    "forever",
+    "immediate",
+    "memory",
+    "end of",
+    "disconnect",
+    "limit",
+    "once",
+    "while",
+    "until",
+)
+
+
+def durations(text: str) -> tuple[Duration, ...]:
+    """Every period a sentence names, in seconds; unbounded ones as infinity."""
+    if not any(w in text for w in _PERIOD_WORDS):
+        return ()
+    out = [
+        Duration(_number(m.group(1), m.group(2)) * _UNIT_SECONDS[m.group(3)], m.group(0))
+        for m in DURATION.finditer(text)
+    ]
+    legal = [m.span() for m in LEGAL_PERIOD.finditer(text)]
+    out += [Duration(1e14, m.group(0)) for m in LEGAL_PERIOD.finditer(text)]
+    out += [
+        Duration(math.inf, m.group(0))
+        for m in UNBOUNDED.finditer(text)
+        if not any(s <= m.start() < e for s, e in legal)
+    ]
+    out += [Duration(1e15, m.group(0)) for m in ACCOUNT_LIFETIME.finditer(text)]
+    out += [Duration(0.0, m.group(0)) for m in IMMEDIATE.finditer(text)]
+    return tuple(out)
+
+
+CHANNEL = re.compile(
+    r"\b(?:by (?:post|mail|letter|phone|telephone|fax)|(?:via|through|using) (?:our |the )?"
+    r"(?:web ?form|contact form|live chat|chat))\b"
+)
+
+
+def contacts(text: str) -> frozenset[str]:
+    """E-mail addresses, URLs, phone numbers, street addresses and channels ("by post")."""
+    rxs = [URL] if ("http" in text or "www." in text) else []
+    if "by " in text or "via " in text or "through " in text or "using " in text:
+        rxs.append(CHANNEL)
+    if "@" in text or "email protected" in text:
+        rxs.append(EMAIL)
+    if _DIGIT.search(text) is not None:
+        rxs += [PHONE, STREET]
+    return frozenset(m.group(0).rstrip(".,;)") for rx in rxs for m in rx.finditer(text))
+
+
+def ages(text: str) -> frozenset[int]:
+    if not re.search(r"\b(?:age|children|child|minors?|years old|parent)", text):
+        return frozenset()
+    out = set()
+    for m in AGE.finditer(text):
+        try:
+            value = int(_number(m.group(1), m.group(2)))
+        except ValueError:
+            continue
+        if 5 <= value <= 25:
+            out.add(value)
+    return frozenset(out)
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers of a sentence that are not part of a period, an age or a contact detail."""
+    if _DIGIT.search(text) is None:
+        return frozenset()
+    spans = [
+        m.span() for rx in (DURATION, AGE, EMAIL, URL, PHONE, STREET) for m in rx.finditer(text)
+    ]
+    return frozenset(
+        m.group(0) for m in NUMBER.finditer(text) if not any(s <= m.start() < e for s, e in spans)
+    )

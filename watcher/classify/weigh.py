@@ -1,0 +1,256 @@
+"""Weighing a claim: which topics it touches, whether it is a core promise, how much a shift in
+its modality matters, and the words a reason quotes for it.
+
+The rules compare what two texts state; this module is what they share to say how much a
+difference matters (DESIGN.md's severity table) and to say it in plain words.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+
+from watcher.classify import claim as cl
+from watcher.classify.claim import Claim
+from watcher.classify.sentences import HunkView, Sentence
+from watcher.models import Category, Severity
+
+C = Category
+S = Severity
+
+
+_SHORT_CLASS = {
+    "analytics providers": "analytics",
+    "payment processors": "payment",
+    "service providers": "service provider",
+    "advertisers": "advertising",
+}
+_AUX = re.compile(
+    r"((?:(?:do|does|did|not|n't|never|will|won't|may|might|can|cannot|currently|shall|would|"
+    r"could|no longer|also|only|generally|are|is|be|been|have|has)\s+)*)$"
+)
+
+
+def quote(claim: Claim) -> str:
+    """The verb with the modal and negation words right before it: 'do not store'."""
+    idx = claim.clause.find(claim.verb)
+    if idx < 0:
+        return claim.verb
+    head = _AUX.search(claim.clause[:idx])
+    return ((head.group(1) if head else "") + claim.verb).strip()
+
+
+def snippet(text: str, limit: int = 90) -> str:
+    """The text, cut at a word boundary with an ellipsis when longer than ``limit``."""
+    text = text.strip(" .;,")
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
+
+
+def contrast(old: str, new: str, limit: int = 90) -> str:
+    """ "the policy now says “new” where it said “old”", each quotation starting near the first
+    word that differs, so that cutting long sentences short never hides what changed."""
+    a, b = old.strip(" .;,").split(), new.strip(" .;,").split()
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    start = same - 3 if same > 6 else 0
+    lead = "…" if start else ""
+
+    def part(words: list[str]) -> str:
+        return "“" + lead + snippet(" ".join(words[start:]), limit) + "”"
+
+    return f"the policy now says {part(b)} where it said {part(a)}"
+
+
+def say(text: str, limit: int = 90) -> str:
+    """A short quotation for a summary; the summary restores the policy's own capitals."""
+    return f"“{snippet(text, limit)}”"
+
+
+def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
+    """The topics a claim is about."""
+    cats: list[Category] = []
+    if is_log_field(claim, vpn_context):
+        cats.append(C.VPN_LOGGING)
+    elif claim.kind == "data" and claim.group in ("keep", "use", "source"):
+        # "We use your location" with no purpose named says what is collected and used.
+        cats.append(C.COLLECTION)
+    if claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
+        cats.append(C.SHARING)
+    elif claim.group == "source":
+        cats.append(C.COLLECTION)
+    if claim.kind == "purpose":
+        cats.append(C.PURPOSE)
+    if claim.item in ("law enforcement", "government", "warrant canary", "transparency report"):
+        cats.append(C.GOVERNMENT_ACCESS)
+    if claim.item == "user notice of government requests":
+        cats.append(C.GOVERNMENT_ACCESS)
+    if claim.item in ("notice of policy changes", "previously collected data"):
+        cats.append(C.POLICY_CHANGES)
+    if claim.item == "breach notification" or claim.group == "protect":
+        cats.append(C.SECURITY)
+    if claim.group == "delete":
+        cats.append(C.RETENTION)
+    if claim.group == "right":
+        cats.append(C.USER_RIGHTS)
+    if claim.group == "define":
+        cats.append(C.SCOPE)
+    if (
+        claim.item in ("cookies", "Do Not Track signals", "analytics providers")
+        or claim.cls == "analytics providers"
+        or (claim.item == "device id" and "advertising" in claim.phrase)
+    ):
+        cats.append(C.TRACKING)
+    return tuple(cats)
+
+
+_NOT_CORE_FIELDS = frozenset({"bandwidth"})
+_REFERENCED = frozenset({"IP address", "personal data", "usage data", "referenced data"})
+
+
+def is_log_field(claim: Claim, vpn_context: bool) -> bool:
+    if claim.kind == "vpn":
+        return True
+    return claim.group == "keep" and vpn_context and claim.item in _REFERENCED
+
+
+def core(claim: Claim, vpn_context: bool) -> bool:
+    """Is this a core promise (DESIGN.md critical): logging, selling, advertising, state access."""
+    if claim.group == "keep" and claim.kind == "vpn" and claim.item not in _NOT_CORE_FIELDS:
+        return True
+    if claim.group == "keep" and vpn_context and claim.item in _REFERENCED:
+        return True
+    if claim.group == "sell":
+        return True
+    if claim.item in ("advertisers", "advertising", "data brokers") or claim.cls == "advertisers":
+        return True
+    return claim.item in (
+        "warrant canary",
+        "user notice of government requests",
+        "previously collected data",
+        "law enforcement",
+        "government",
+    )
+
+
+def vpn_context(view: HunkView) -> bool:
+    """Does the hunk speak of VPN log fields, so that "IP address" or "this data" is one?"""
+    if C.VPN_LOGGING in view.heading_categories:
+        return True
+    return any(
+        c.kind == "vpn" and c.item not in _NOT_CORE_FIELDS
+        for s in view.old + view.new
+        for c in s.practice.claims
+    ) or any(C.VPN_LOGGING in s.practice.categories for s in view.old + view.new)
+
+
+Listing = tuple[int, str]  # the level and verb a verbless list takes from what introduces it
+
+_LIST_LEAD = re.compile(r"^[a-z][a-z /&-]{0,40}\b(?:data|information|details|identifiers?)\s*:")
+_LIST_HEADING = re.compile(r"\b(?:data|information|details|identifiers?)\b")
+_LISTED = frozenset({"data", "vpn"})
+
+
+def listing(view: HunkView) -> Listing | None:
+    """What a list of bare data types under the hunk's heading states about them.
+
+    "What we never collect" gives its items its verb and its negation; "Device information" or
+    "Account data" gives them "collected": a list under such a heading is what is collected.
+    """
+    heading = view.heading_practice
+    if heading is None:
+        return None
+    keep = [level for group, level in heading.verbs.items() if group == "keep"]
+    if keep:
+        return (max(keep), "listed under a heading that says it is collected")
+    if _LIST_HEADING.search(view.heading_text):
+        return (cl.DO, "listed as collected")
+    return None
+
+
+def _in_context(claim: Claim, sentence: Sentence, context: Listing | None) -> Claim:
+    if claim.verb or claim.kind not in _LISTED:
+        return claim
+    if context is None and _LIST_LEAD.match(sentence.text):
+        context = (cl.DO, "listed as collected")
+    if context is None:
+        return claim
+    return dataclasses.replace(claim, group="keep", level=context[0], verb=context[1])
+
+
+def claims_by_key(
+    sentences: Iterable[Sentence], context: Listing | None = None
+) -> dict[tuple[str, str], list[Claim]]:
+    """Claims by (group, item); bare list items take the verb of what introduces the list."""
+    out: dict[tuple[str, str], list[Claim]] = {}
+    for s in sentences:
+        for c in s.practice.claims:
+            c = _in_context(c, s, context)
+            out.setdefault(c.key, []).append(c)
+    return out
+
+
+def most_permissive(claims: list[Claim]) -> Claim:
+    return max(claims, key=lambda c: c.permissiveness)
+
+
+def is_promise(claim: Claim) -> bool:
+    return claim.permissiveness <= cl.NOT_CURRENTLY
+
+
+def shift_label(old: Claim, new: Claim) -> str:
+    a, b = old.permissiveness, new.permissiveness
+    if old.sense > 0:
+        if a <= cl.NOT_CURRENTLY < b:
+            return "negation removed"
+        if b <= cl.NOT_CURRENTLY < a:
+            return "negation added"
+        if new.level == cl.NOT_EXCEPT and old.level != cl.NOT_EXCEPT:
+            return "exception added"
+        if old.level == cl.NOT_EXCEPT and new.level != cl.NOT_EXCEPT:
+            return "exception removed"
+        if new.level == cl.NOT_CURRENTLY or old.level == cl.NOT_CURRENTLY:
+            return "hedge " + ("added" if new.level == cl.NOT_CURRENTLY else "removed")
+        return "modality"
+    if a <= cl.NOT_CURRENTLY < b:
+        return "promise negated"
+    if b <= cl.NOT_CURRENTLY < a:
+        return "promise affirmed"
+    return "modality"
+
+
+def shift_severity(a: int, b: int, core: bool) -> Severity:
+    """Severity of a move from permissiveness ``a`` to ``b`` (higher is more permissive)."""
+    lo, hi = min(a, b), max(a, b)
+    if lo <= cl.NOT_CURRENTLY < hi or (lo <= cl.NOT and hi in (cl.NOT_EXCEPT, cl.NOT_CURRENTLY)):
+        return S.CRITICAL if core and b > a and hi >= cl.MAY else S.MAJOR
+    if lo == cl.NOT_EXCEPT and hi == cl.NOT_CURRENTLY:
+        return S.MAJOR
+    return S.MINOR
+
+
+def label(claim: Claim) -> str:
+    if claim.cls and claim.cls != claim.item:
+        return f"{claim.item} ({_SHORT_CLASS.get(claim.cls, claim.cls)})"
+    return claim.item
+
+
+def topics(s: Sentence) -> set[Category]:
+    """What a sentence is about: its topic cues and the topics of the practices it states."""
+    vpn = C.VPN_LOGGING in s.practice.categories or "vpn" in s.text
+    return set(s.practice.categories) | {c for cl in s.practice.claims for c in categories(cl, vpn)}
+
+
+def pairs(view: HunkView) -> Iterator[tuple[Sentence, Sentence]]:
+    for i, j in view.pairs:
+        yield view.old[i], view.new[j]
+
+
+def pairs_or_whole(view: HunkView) -> Iterator[tuple[Sentence, Sentence]]:
+    """Aligned sentences; and when one sentence became one other, too different to align, those."""
+    yield from pairs(view)
+    if len(view.removed) == 1 and len(view.added) == 1:
+        yield view.old[view.removed[0]], view.new[view.added[0]]
