@@ -68,9 +68,12 @@ def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
     return found
 
 
+_VERB_GATE = Gate([literal_runs(p.pattern, strict=True) for _, _, p in lx.VERB_GROUPS])
+
+
 def _verbs(clause: str) -> list[tuple[int, int, str, int, str]]:
     found = []
-    for group, sense, pattern in lx.VERB_GROUPS:
+    for group, sense, pattern in (lx.VERB_GROUPS[i] for i in _VERB_GATE.candidates(clause)):
         for m in pattern.finditer(clause):
             found.append((m.start(), m.end(), group, sense, m.group(0)))
     found.sort()
