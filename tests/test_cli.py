@@ -216,3 +216,7 @@ def test_demo_runs_offline(tmp_path: Path, watcher_cli: Run) -> None:
     assert res.stdout.count(": unchanged") >= 1
     assert ": changed" in res.stdout
     assert "30 days" in res.stdout
+    # the critical change reached the subscribed group through apprise, the date-only one did not
+    assert res.stdout.count("alert to vpn-watchdogs") == 1
+    assert "title: [critical]" in res.stdout
+    assert "no alert: below the group's min_severity" in res.stdout

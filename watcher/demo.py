@@ -4,12 +4,15 @@ It needs no internet and no config: it serves a policy page from a local HTTP se
 through the real pipeline into a real store (``state/demo`` by default), and between checks edits
 the page the way real sites do: first only noise (a rotated CSRF token, a new cookie banner, a
 visitor counter, the footer year), then a real weakening of a no-logs promise, then a date-only
-edit. Each step prints what ``watcher check`` and ``watcher diff`` would show.
+edit. Each step prints what ``watcher check`` and ``watcher diff`` would show, and the alert
+that a subscribed group receives through apprise (a json:// webhook on the same local server).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import json
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +22,7 @@ from typing import Any
 import click
 
 from watcher import config as config_mod
-from watcher import pipeline, render
+from watcher import notify, pipeline, render
 
 POLICY_V1 = [
     ("h1", "Example VPN Privacy Policy"),
@@ -102,9 +105,10 @@ def run_demo(state_dir: str | None, rounds: int = len(STEPS)) -> int:
     state = Path(state_dir) if state_dir else Path("state") / "demo"
     if state.exists():
         shutil.rmtree(state)
-    current: dict[str, Any] = {"page": page(STEPS[0][1])}
+    current: dict[str, Any] = {"page": page(STEPS[0][1]), "alerts": []}
     server = _serve(current)
-    url = f"http://127.0.0.1:{server.server_address[1]}/privacy"
+    base = f"127.0.0.1:{server.server_address[1]}"
+    url = f"http://{base}/privacy"
     cfg = config_mod.parse(
         {
             "watcher": {"state_dir": str(state.resolve()), "flip_back_window": 5},
@@ -115,6 +119,14 @@ def run_demo(state_dir: str | None, rounds: int = len(STEPS)) -> int:
                     "url": url,
                     "provider": "Example VPN",
                     "name": "privacy policy",
+                    "tags": ["vpn"],
+                }
+            ],
+            "groups": [
+                {
+                    "name": "vpn-watchdogs",
+                    "notify": [f"json://{base}/hook"],
+                    "min_severity": "major",
                     "tags": ["vpn"],
                 }
             ],
@@ -139,6 +151,15 @@ def run_demo(state_dir: str | None, rounds: int = len(STEPS)) -> int:
                 stored = ctx.store.change(result.change_id)
                 assert stored is not None
                 click.echo(render.change_text(stored.change, stored.verdict, color=False))
+            notify.deliver_due(ctx.store, cfg)
+            for alert in current["alerts"]:
+                click.echo("alert to vpn-watchdogs (json:// webhook):")
+                click.echo(f"  title: {alert.get('title', '')}")
+                for line in str(alert.get("message", "")).splitlines()[:12]:
+                    click.echo(f"  | {line}")
+            if result.change_id is not None and not current["alerts"]:
+                click.echo("no alert: below the group's min_severity (major)")
+            current["alerts"] = []
             click.echo("")
         click.echo("history:")
         for v in reversed(ctx.store.versions(target.id)):
@@ -165,6 +186,14 @@ def _serve(current: dict[str, Any]) -> ThreadingHTTPServer:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            with contextlib.suppress(ValueError):
+                current["alerts"].append(json.loads(self.rfile.read(length) or b"{}"))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
