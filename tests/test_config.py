@@ -91,6 +91,11 @@ def test_missing_required_key() -> None:
     assert error(targets=[{"id": "a/b"}]) == "targets[0]: missing required key 'url'"
 
 
+def test_invalid_css_selector_is_a_config_error() -> None:
+    msg = error(targets=[{**TARGET, "remove": [".ok", "div[["]}])
+    assert msg.startswith("targets[0].remove[1]: 'div[[' is not a valid CSS selector")
+
+
 def test_invalid_ignore_regex() -> None:
     assert error(targets=[{**TARGET, "ignore": ["("]}]).startswith("targets[0].ignore[0]:")
 

@@ -266,8 +266,9 @@ def _target(t: Any, p: str) -> Target:
                 f'{p}.cron: expected five crontab fields like "0 */6 * * *", got {cron!r}'
             )
     interval = None if cron else _duration(t, p, "interval", timedelta(hours=6))
-    for key in ("select", "remove", "ignore"):
-        _str_list(t, p, key)
+    for key in ("select", "remove"):
+        for i, css in enumerate(_str_list(t, p, key)):
+            _check_css(css, f"{p}.{key}[{i}]")
     for i, pattern in enumerate(_str_list(t, p, "ignore")):
         try:
             re.compile(pattern)
@@ -512,6 +513,16 @@ def _duration(
     if value is None or (value.total_seconds() <= 0 and not allow_zero):
         raise ConfigError(f'{p}.{key}: expected a duration like "6h" or "30m", got {_show(raw)}')
     return value
+
+
+def _check_css(css: str, path: str) -> None:
+    """A selector that cannot be parsed is a config error now, not an extraction error later."""
+    from cssselect import GenericTranslator, SelectorError  # imported only for targets using CSS
+
+    try:
+        GenericTranslator().css_to_xpath(css)
+    except SelectorError as exc:
+        raise ConfigError(f"{path}: {css!r} is not a valid CSS selector ({exc})") from None
 
 
 def _unique(values: list[str], path: str, key: str) -> None:
