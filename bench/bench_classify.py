@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_classify.py [--hunks 100] [--runs 30]
 
 Sentence reading is memoised by text (a daemon sees the same sentences again and again), so a run
-after the memos (sentences read, words gated) are cleared is a cold one and a run on a full memo a warm one. Both are medians over
+after the memo is cleared is a cold one and a run on a full memo a warm one. Both are medians over
 ``--runs`` runs of the process's CPU time (``time.process_time``), so that other work on a busy
 machine inflates neither; the wall-clock cold median is printed too. The aim is a cold median
 under 50 ms for 100 hunks.
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from classify_eval import hunk_of, load
 
 from watcher.classify import classify
-from watcher.classify.sentences import clear_caches
+from watcher.classify.sentences import sentence
 from watcher.models import Change
 
 
@@ -35,7 +35,7 @@ def build(n: int) -> Change:
 
 def _time(change: Change, *, cold: bool, clock: Callable[[], float] = time.process_time) -> float:
     if cold:
-        clear_caches()
+        sentence.cache_clear()
     start = clock()
     classify(change)
     return (clock() - start) * 1000

@@ -255,12 +255,17 @@ def age_threshold(view: HunkView) -> Iterator[Signal]:
     )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @rule("date-only")
 def date_only(view: HunkView) -> Iterator[Signal]:
     """Only a date changed: on a "last updated" line nothing changed; elsewhere a date moved."""
     if view.moved:
         return
     old, new = view.hunk.old, view.hunk.new
+    if not (_DIGIT.search(old) and _DIGIT.search(new)):  # every date has a digit
+        return
     if not (DATE.search(old) and DATE.search(new)):
         return
     if clean(mask_dates(old)) != clean(mask_dates(new)) or clean(old) == clean(new):

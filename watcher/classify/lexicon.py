@@ -52,8 +52,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
             (
                 r"connection (?:time ?stamps?|times?|dates?|start(?: and end)? times?)",
                 r"time ?stamps?",
-                r"(?:date|time)s? and (?:date|time)s? of (?:your |each )?"
-                r"(?:connections?|sessions?|logins?|log-ins?)",
+                r"(?:date|time)s? and (?:date|time)s? of (?:your |each )?(?:last |most recent )?"
+                r"(?:successful )?(?:connections?|sessions?|logins?|log-ins?)",
                 r"(?:login|log-in|connect(?:ion)?) (?:and disconnect(?:ion)? )?times?",
                 r"when you (?:connect|log in|logged in|connected)",
                 r"(?:the )?times? (?:when )?you (?:connect|connected|log in|logged in)",
@@ -76,7 +76,13 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"amount of (?:data|traffic) (?:transferred|used|you (?:use|transfer))",
             ),
         ),
-        ("DNS queries", (r"dns (?:queries|query|requests?|lookups?|logs?)",)),
+        (
+            "DNS queries",
+            (
+                r"dns (?:queries|query|requests?|lookups?|logs?)",
+                r"(?:queries|lookups|requests) (?:sent |made )?to (?:our |the |its )?dns",
+            ),
+        ),
         (
             "connection logs",
             (
@@ -165,7 +171,15 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             "government id",
             (r"government[- ](?:issued )?(?:identification|id)", r"passports?", r"id cards?"),
         ),
-        ("name", (r"(?:full |first |last |real |legal |your |subscriber |screen |user ?)names?",)),
+        (
+            "name",
+            (
+                r"(?:full |first |last |real |legal |your |subscriber |screen |user ?)names?",
+                # a bare "name" as an item of a list: "your email address and name"
+                r"(?<=, |: )names?(?= (?:and|or)\b|[,.;]|$)",
+                r"(?:(?<=\band )|(?<=\bor ))names?(?=[,.;]|$| and\b| or\b)",
+            ),
+        ),
         ("credentials", (r"passwords?", r"login credentials")),
         (
             "messages",
@@ -326,8 +340,8 @@ PURPOSES: tuple[Term, ...] = tuple(
         (
             "AI training",
             (
-                r"train(?:ing)? (?:our |of )?(?:ai|artificial intelligence|machine[- ]learning|"
-                r"language )?models?",
+                r"train(?:ing)? (?:our |of |the |its )?(?:(?:ai|artificial intelligence|"
+                r"machine[- ]learning|language|generative) )?models?",
                 r"machine learning",
                 r"artificial intelligence",
             ),

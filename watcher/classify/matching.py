@@ -44,14 +44,12 @@ def _strip(pattern: str, groups: str) -> str:
         p = q
 
 
-def literal_runs(pattern: str, *, strict: bool = False) -> frozenset[str]:
+def literal_runs(pattern: str) -> frozenset[str]:
     """For each alternative of a pattern, one word every match of it must contain.
 
     A text that contains none of them cannot match, so the (slow) pattern need not run on it:
     that gate is what keeps reading a sentence cheap. The word is the longest literal outside any
     group of the alternative; when there is none, every literal of the alternative is kept.
-    With ``strict``, an alternative with no such literal ("e\\.g\\.") leaves the pattern
-    ungated: the empty set, which ``Gate`` reads as "always a candidate".
     """
     body = pattern
     if body.startswith(r"\b(?:") and body.endswith(r")\b"):
@@ -62,8 +60,6 @@ def literal_runs(pattern: str, *, strict: bool = False) -> frozenset[str]:
         if top:
             out.add(max(top, key=len))
         else:
-            if strict:
-                return frozenset()
             out.update(w for w in re.findall(r"[a-z0-9]+", _strip(alt, "[?*]")) if len(w) >= 2)
     return frozenset(out)
 
@@ -88,21 +84,11 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(trie)
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-_MEMO_LIMIT = 50_000
-
-
 class Gate:
-    """The patterns of a family (by index) that can match a text, found in one scan of it.
-
-    Gate words are runs of letters and digits, so each lies inside one word of the text: the
-    patterns a text can match are the union of those of its words. Each distinct word is scanned
-    once and remembered (``clear`` forgets), and a sentence's words are mostly words seen before.
-    """
+    """The patterns of a family (by index) that can match a text, found in one scan of it."""
 
     def __init__(self, gates: Sequence[frozenset[str]]) -> None:
         owners: dict[str, set[int]] = {}
-        self._always = frozenset(i for i, gate in enumerate(gates) if not gate)
         for i, gate in enumerate(gates):
             for w in gate:
                 owners.setdefault(w, set()).add(i)
@@ -111,36 +97,11 @@ class Gate:
         self._reach = {
             w: frozenset(i for v, ids in owners.items() if v in w for i in ids) for w in owners
         }
-        self._memo: dict[str, frozenset[int]] = {}
-        GATES.append(self)
-
-    def _of_word(self, word: str) -> frozenset[int]:
-        found = self._memo.get(word)
-        if found is None:
-            if len(self._memo) > _MEMO_LIMIT:
-                self._memo.clear()
-            ids: set[int] = set()
-            for w in set(self._scan.findall(word)):
-                if w:
-                    ids |= self._reach[w]
-            found = self._memo[word] = frozenset(ids)
-        return found
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns whose gate word occurs in ``text``."""
-        found = set(self._always)
-        for word in set(_WORD.findall(text)):
-            found |= self._of_word(word)
+        found: set[int] = set()
+        for word in set(self._scan.findall(text)):
+            if word:
+                found |= self._reach[word]
         return sorted(found)
-
-    def clear(self) -> None:
-        self._memo.clear()
-
-
-GATES: list[Gate] = []
-
-
-def clear_gates() -> None:
-    """Forget every gate's remembered words (to time a cold start)."""
-    for gate in GATES:
-        gate.clear()

@@ -35,7 +35,8 @@ RIGHTS = (
 )
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|you (?:can|may|are entitled to|have the option to) "
-    r"(?:request|ask|exercise|obtain|access|delete|correct|object|opt|withdraw|lodge|update))\b"
+    r"(?:request|ask|exercise|obtain|access|delete|correct|object|opt|withdraw|lodge|update))\b|"
+    r"\b(?:to|can|may) opt[- ]out of\b"
 )
 CANARY = re.compile(r"\b(?:warrant )?canary\b")
 RETROACTIVE = re.compile(
@@ -46,7 +47,8 @@ RETROACTIVE = re.compile(
 )
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
-    r"tell you|alert you|e-?mail you|send you (?:an? )?(?:e-?mail|notice|message|copy)|"
+    r"tell you|alert you|(?:tell|inform|warn)s? (?:the )?(?:affected |relevant )?(?:users?|"
+    r"customers?|account holders?)|e-?mail you|send you (?:an? )?(?:e-?mail|notice|message|copy)|"
     r"contact you (?:by|via) e-?mail)\b"
 )
 GOVERNMENT = re.compile(
@@ -69,6 +71,12 @@ RESPONSE_CONTEXT = re.compile(
     r"fulfill|complete|handle) (?:it|them|this|your|the|a copy))\b"
 )
 _DENIED = re.compile(r"\b(?:not|n't|no|never|cannot|neither|nor)\b|n't\b")
+# A canary that never says "canary": a statement that no secret demand has been received.
+_CANARY_STATEMENT = re.compile(
+    r"\b(?:not|never|no)\b.{0,40}\b(?:received|been served with|been subject to)\b.{0,30}"
+    r"\b(?:national security letters?|gag orders?|secret (?:warrants?|subpoenas?|court orders?)|"
+    r"fisa (?:court )?orders?|warrants? with a gag)"
+)
 _PUBLISHED = (
     ("warrant canary", re.compile(r"\b(?:warrant )?canary\b")),
     ("transparency report", re.compile(r"\btransparency reports?\b")),
@@ -99,6 +107,23 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
         m = rx.search(clause) if _may_match(rx, clause) else None
         if m:
             out.append(Claim("publish", item, "safeguard", level, -1, m.group(0), item, "", clause))
+    if "receiv" in clause or "served" in clause or "subject" in clause:
+        m = _CANARY_STATEMENT.search(clause)
+        if m and not CANARY.search(clause):
+            # Saying nothing has been received is the canary itself: a promise, stated as fact.
+            out.append(
+                Claim(
+                    "publish",
+                    "warrant canary",
+                    "safeguard",
+                    DO,
+                    -1,
+                    "have not received",
+                    "warrant canary",
+                    "",
+                    clause,
+                )
+            )
     if re.search(r"\bencrypt", clause):
         for item, rx in _PROTECTION:
             if rx.search(clause):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from watcher.classify import practice as pr
-from watcher.classify.matching import clear_gates
 from watcher.models import Category, Hunk, HunkKind
 
 _MONTHS = (
@@ -86,12 +85,6 @@ def sentence(raw: str) -> Sentence:
         tokens=frozenset(w for w in words if w not in _STOP),
         practice=pr.read(text),
     )
-
-
-def clear_caches() -> None:
-    """Forget every sentence read and every word gated: the next change is read cold."""
-    sentence.cache_clear()
-    clear_gates()
 
 
 def similarity(a: Sentence, b: Sentence) -> float:
