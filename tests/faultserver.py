@@ -286,6 +286,27 @@ def trickle(interval: float = 0.25, limit_seconds: float = 30.0) -> Handler:
     return handler
 
 
+def slow_headers(interval: float = 0.25, limit_seconds: float = 30.0) -> Handler:
+    """The status line and headers one byte every ``interval``: no response ever starts, yet no
+    single read waits long enough to time out (a slowloris aimed at the client)."""
+
+    def handler(ex: Exchange) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: " + b"a" * 500
+        end = time.monotonic() + limit_seconds
+        for byte in head:
+            if ex.stopping.is_set() or time.monotonic() > end:
+                break
+            try:
+                ex.wfile.write(bytes([byte]))
+                ex.wfile.flush()
+            except OSError:
+                break
+            time.sleep(interval)
+        ex.close_connection = True
+
+    return handler
+
+
 def gzip_bomb(decompressed_size: int = 64 * 1024 * 1024) -> Handler:
     """A small gzip body (``decompressed_size`` zero bytes) that is dangerous only if inflated."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)

@@ -30,6 +30,7 @@ from tests.faultserver import (
     sequence,
     slow_endless,
     status,
+    slow_headers,
     trickle,
 )
 from watcher.errors import FetchError
@@ -166,6 +167,15 @@ class TestBoundedTimeAndMemory:
         assert error.cause == "timeout"
         assert "total_timeout" in str(error)
         assert SETTINGS.total_timeout <= elapsed < BOUND
+
+    def test_headers_sent_one_byte_at_a_time_end_at_the_total_deadline(
+        self, client: httpx.Client, server: FaultServer
+    ) -> None:
+        url = server.route("/slow-headers", slow_headers(interval=0.25))
+        error, elapsed = fetch_error(client, url)
+        assert error.cause == "timeout"
+        assert elapsed < BOUND
+        assert server.hits["/slow-headers"] == 1  # the whole budget was spent: no retry
 
     def test_silent_server_is_a_read_timeout_retried(
         self, client: httpx.Client, server: FaultServer

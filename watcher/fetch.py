@@ -25,6 +25,7 @@ only for those targets so that the daemon never loads Playwright unless the conf
 from __future__ import annotations
 
 import codecs
+import contextlib
 import email.utils
 import http
 import importlib
@@ -33,6 +34,7 @@ import logging
 import random
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -277,7 +279,7 @@ def _attempt(
     hops = 0
     while True:
         request.extensions = {**request.extensions, "timeout": deadline.timeout(settings)}
-        response = _send(client, request, url, hops)
+        response = _send(client, request, url, hops, deadline, settings)
         try:
             next_request = response.next_request
             if next_request is None:
@@ -308,26 +310,87 @@ def _attempt(
             response.close()
 
 
-def _send(client: httpx.Client, request: httpx.Request, url: str, hops: int) -> httpx.Response:
+class _HeaderWatchdog:
+    """Ends a request whose response headers have not all arrived by the deadline.
+
+    httpx's timeouts apply to each socket read, so a server that sends its status line and
+    headers one byte at a time never trips them. httpcore's trace hook hands us the socket of a
+    connection it opens for this request; a timer shuts that socket down at the deadline, which
+    makes the pending read fail at once. (A pooled connection reused from an earlier request is
+    not seen here; its reads stay bounded by the read timeout alone.)
+    """
+
+    _EVENTS = ("connection.connect_tcp.complete", "connection.start_tls.complete")
+
+    def __init__(self, seconds: float) -> None:
+        self.sock: socket.socket | None = None
+        self.fired = False
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event in self._EVENTS:
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(sock, socket.socket):
+                self.sock = sock
+
+    def _fire(self) -> None:
+        sock = self.sock
+        if sock is not None:
+            self.fired = True
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _HeaderWatchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _send(
+    client: httpx.Client,
+    request: httpx.Request,
+    url: str,
+    hops: int,
+    deadline: _Deadline,
+    settings: FetchSettings,
+) -> httpx.Response:
     """Send one request; turn httpx's transport errors into FetchError with a cause slug."""
     where = url if hops == 0 else f"{url} (redirected to {request.url})"
+    watchdog = _HeaderWatchdog(deadline.remaining())
+    request.extensions = {**request.extensions, "trace": watchdog.trace}
     try:
-        return client.send(request, stream=True, follow_redirects=False)
-    except httpx.TimeoutException as exc:
-        raise _RetryableError(f"{where}: timed out ({_kind(exc)})", cause="timeout") from exc
-    except httpx.ProxyError as exc:
-        raise _RetryableError(f"{where}: the proxy failed: {exc}", cause="connect") from exc
-    except httpx.UnsupportedProtocol as exc:
-        cause = "redirect" if hops else "connect"
-        raise FetchError(f"{where}: not an http(s) URL", cause=cause) from exc
-    except httpx.ConnectError as exc:
-        raise _connect_error(exc, where) from exc
+        with watchdog:
+            return client.send(request, stream=True, follow_redirects=False)
     except httpx.TransportError as exc:
-        # ReadError, WriteError, RemoteProtocolError: the connection broke before a response.
-        raise _RetryableError(
-            f"{where}: the connection broke before a response ({exc or type(exc).__name__})",
-            cause="connect",
-        ) from exc
+        if watchdog.fired:
+            raise FetchError(
+                f"{where}: the response headers did not arrive within total_timeout "
+                f"({settings.total_timeout:g} s): the server is too slow or stalling",
+                cause="timeout",
+            ) from exc
+        raise _transport_error(exc, where, hops) from exc
+
+
+def _transport_error(exc: httpx.TransportError, where: str, hops: int) -> FetchError:
+    """The FetchError for one of httpx's transport errors, with a cause slug."""
+    if isinstance(exc, httpx.TimeoutException):
+        return _RetryableError(f"{where}: timed out ({_kind(exc)})", cause="timeout")
+    if isinstance(exc, httpx.ProxyError):
+        return _RetryableError(f"{where}: the proxy failed: {exc}", cause="connect")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        cause = "redirect" if hops else "connect"
+        return FetchError(f"{where}: not an http(s) URL", cause=cause)
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_error(exc, where)
+    # ReadError, WriteError, RemoteProtocolError: the connection broke before a response.
+    return _RetryableError(
+        f"{where}: the connection broke before a response ({exc or type(exc).__name__})",
+        cause="connect",
+    )
 
 
 def _kind(exc: httpx.TimeoutException) -> str:
