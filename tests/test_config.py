@@ -151,6 +151,7 @@ def test_masked_hides_secrets_but_not_variable_names() -> None:
     text = repr(config.masked(cfg))
     assert "TokenB" not in text and "hunter2" not in text
     assert "${SLACK_URL}" in text and "smtp.example.org" in text
+    assert config.mask_url("credential:watcher_telegram") == "credential:watcher_telegram"
 
 
 def test_config_is_frozen() -> None:

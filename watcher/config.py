@@ -543,10 +543,11 @@ _SECRET_URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<rest>.+)$", re.I
 def mask_url(url: str) -> str:
     """An apprise URL with everything after the scheme and host hidden, for logs and output.
 
-    ``${VAR}`` references are shown as they are: they are names, not secrets.
+    ``${VAR}`` references and ``credential:NAME`` / ``file:NAME`` are shown as they are: they
+    name where a secret is, they are not one.
     """
-    if url.startswith("${") and url.endswith("}"):
-        return url
+    if (url.startswith("${") and url.endswith("}")) or url.startswith(("credential:", "file:")):
+        return url  # names of where a secret lives, not the secret
     m = _SECRET_URL.match(url)
     if not m:
         return "***"
