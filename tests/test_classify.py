@@ -383,6 +383,62 @@ class TestGate:
         assert gate.candidates("blog") == [2]
         assert gate.candidates("nothing here") == []
 
+    def test_sound_gates_only_drop_patterns(self) -> None:
+        from watcher.classify.matching import ALWAYS, Gate
+
+        gate = Gate(
+            [frozenset({"ip"}), frozenset({"log"}), frozenset({"data"})],
+            [frozenset({"address"}), ALWAYS, frozenset({"data"})],
+        )
+        assert gate.candidates("ip address logs") == [0, 1]
+        assert gate.candidates("ip only") == []
+        assert gate.candidates("blog data") == [1, 2]
+
+    def test_required_words_are_in_every_match(self) -> None:
+        """Every pattern a gate words for: wherever it matches a labelled sentence, one of its
+        required words is in the sentence (the gate may only ever skip a pattern that fails)."""
+        from watcher.classify import claim, cues, quantities
+        from watcher.classify import lexicon as lx
+        from watcher.classify.matching import ALWAYS, quick_gate, required_words
+        from watcher.classify.sentences import split_sentences
+
+        rxs = [t.pattern for t in lx.ALL_TERMS] + [rx for _, rx in cues.CATEGORY_CUES]
+        rxs += [p for _, _, p in lx.VERB_GROUPS]
+        rxs += [lx.NEVER, lx.NEGATION, lx.EXCEPTION, lx.HEDGE, lx.MAY, claim._ONLY_IF]
+        rxs += list(quantities._QUICK)
+        assert quick_gate(lx.NEGATION) is None  # "no" is too short to test for
+        assert required_words(r"\be\.g\.|such as") == frozenset({"e", "such"})
+        assert required_words(r"[a-z]+@\w") == ALWAYS
+        texts = [
+            sentence(s).text
+            for p in _eval().load()
+            for side in ("old", "new")
+            for s in split_sentences(str(p.get(side, "")))
+        ]
+        checked = 0
+        for rx in rxs:
+            words = required_words(rx.pattern)
+            for text in texts:
+                for m in rx.finditer(text):
+                    checked += 1
+                    assert words >= ALWAYS or any(w in m.group(0) for w in words), (
+                        rx.pattern,
+                        m.group(0),
+                    )
+        assert checked > 1000
+
+
+class TestColdWarm:
+    def test_cold_and_warm_runs_give_the_same_verdicts(self) -> None:
+        ev = _eval()
+        hunks = tuple(ev.hunk_of(p) for p in ev.load()[:120])
+        sentence.cache_clear()
+        cold = classify(Change(hunks))
+        warm = classify(Change(hunks))
+        assert cold == warm
+        sentence.cache_clear()
+        assert [classify_hunk(h) for h in hunks] == list(cold.findings)
+
 
 class TestVerdict:
     def test_no_hunks_is_no_change(self) -> None:

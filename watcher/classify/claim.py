@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from watcher.classify import lexicon as lx
+from watcher.classify.matching import quick_gate
 
 # Modality levels, most protective first (DESIGN.md): a higher level is more permissive.
 NEVER, NOT, NOT_EXCEPT, NOT_CURRENTLY, MAY, DO = range(6)
@@ -77,21 +78,38 @@ _ONLY_IF = re.compile(
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
 
 
+def _gated(rx: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+    return rx, quick_gate(rx)
+
+
+_NEVER, _NEGATION, _EXCEPTION, _HEDGE, _MAY, _ONLY = (
+    _gated(rx) for rx in (lx.NEVER, lx.NEGATION, lx.EXCEPTION, lx.HEDGE, lx.MAY, _ONLY_IF)
+)
+
+
+def _has(gated: tuple[re.Pattern[str], tuple[str, ...] | None], text: str) -> bool:
+    """``rx.search(text)``, skipped when a word every match needs is missing."""
+    rx, gate = gated
+    if gate is not None and not any(w in text for w in gate):
+        return False
+    return rx.search(text) is not None
+
+
 def clause_level(clause: str) -> int:
     """The modality of one clause on the never ... do scale.
 
     "only ... if/when/in response to" reads as "not ... except": it limits a practice to a case.
     """
     clause = DNT.sub("dnt", clause)
-    negated = bool(lx.NEVER.search(clause) or lx.NEGATION.search(clause))
+    negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
     if negated:
-        if lx.EXCEPTION.search(clause):
+        if _has(_EXCEPTION, clause):
             return NOT_EXCEPT
-        if lx.HEDGE.search(clause):
+        if _has(_HEDGE, clause):
             return NOT_CURRENTLY
-        return NEVER if lx.NEVER.search(clause) else NOT
-    if _ONLY_IF.search(clause):
+        return NEVER if _has(_NEVER, clause) else NOT
+    if _has(_ONLY, clause):
         return NOT_EXCEPT
-    if lx.MAY.search(clause):
+    if _has(_MAY, clause):
         return MAY
     return DO

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
 
 
 def _split_top(body: str) -> list[str]:
@@ -85,13 +87,29 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 class Gate:
-    """The patterns of a family (by index) that can match a text, found in one scan of it."""
+    """The patterns of a family (by index) that can match a text, found in one scan of it.
 
-    def __init__(self, gates: Sequence[frozenset[str]]) -> None:
+    ``sound``, when given, is a second gate per pattern (``required_words``): a pattern is a
+    candidate only when both its gates pass. The first gates decide which patterns a text is read
+    with, the sound ones only drop patterns that cannot match, so they change nothing but speed.
+    """
+
+    def __init__(
+        self, gates: Sequence[frozenset[str]], sound: Sequence[frozenset[str]] | None = None
+    ) -> None:
+        n = len(gates)
         owners: dict[str, set[int]] = {}
         for i, gate in enumerate(gates):
             for w in gate:
                 owners.setdefault(w, set()).add(i)
+        if sound is not None:  # sound gate words are owned by index + n
+            for i, gate in enumerate(sound):
+                for w in gate - ALWAYS:
+                    owners.setdefault(w, set()).add(i + n)
+        self._n = n
+        # Patterns whose sound gate always passes (every one, when there are no sound gates).
+        passes = [ALWAYS] * n if sound is None else sound
+        self._always = frozenset(i + n for i, gate in enumerate(passes) if gate >= ALWAYS)
         self._scan = re.compile(f"(?=({_trie_pattern(owners)}))")
         # The longest word found at a position stands for every gate word inside it.
         self._reach = {
@@ -100,8 +118,69 @@ class Gate:
 
     def candidates(self, text: str) -> list[int]:
         """Indices, in order, of the patterns whose gate word occurs in ``text``."""
-        found: set[int] = set()
+        found: set[int] = set(self._always)
         for word in set(self._scan.findall(text)):
             if word:
                 found |= self._reach[word]
-        return sorted(found)
+        n = self._n
+        return sorted(i for i in found if i < n and i + n in found)
+
+
+# A word set no text is tested for: the pattern may match anything, so it is always a candidate.
+ALWAYS: frozenset[str] = frozenset({""})
+
+
+def required_words(pattern: str) -> frozenset[str]:
+    """Words one of which every match of ``pattern`` contains, read from its parse tree.
+
+    Sound by construction: a literal run, a mandatory group and every branch of an alternation
+    are followed exactly; whatever cannot be read (a class, a lookaround, an optional part) is
+    left out. When nothing is required the result is ``ALWAYS``, which a ``Gate`` always passes.
+    """
+    words = _req(_parser.parse(pattern))
+    return frozenset(words) if words else ALWAYS
+
+
+def _score(words: set[str]) -> tuple[int, int]:
+    return (min(len(w) for w in words), -len(words))
+
+
+def _req(seq: object) -> set[str] | None:
+    """The best required word set of a sequence of parse nodes, or None."""
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and (best is None or _score(cand) > _score(best)):
+            best = cand
+
+    def flush() -> None:
+        for w in re.findall(r"[a-z0-9]+", "".join(run)):
+            consider({w})
+        run.clear()
+
+    for op, av in seq:  # type: ignore[attr-defined]
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is _c.SUBPATTERN:
+            consider(_req(av[-1]))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+            consider(_req(av[2]))
+        elif op is _c.BRANCH:
+            alts = [_req(b) for b in av[1]]
+            if all(alts):
+                consider(set().union(*alts))  # type: ignore[arg-type]
+    flush()
+    return best
+
+
+def quick_gate(rx: re.Pattern[str], limit: int = 12) -> tuple[str, ...] | None:
+    """Words one of which every match of ``rx`` contains, for a substring test before a search;
+    None when such a test would not pay (nothing required, too many or too short words)."""
+    words = required_words(rx.pattern)
+    if words >= ALWAYS or len(words) > limit or min(map(len, words)) < 3:
+        return None
+    return tuple(sorted(words, key=len))

@@ -17,7 +17,7 @@ from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import quantities as qty
 from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, clause_level
-from watcher.classify.matching import Gate, literal_runs
+from watcher.classify.matching import Gate, literal_runs, quick_gate, required_words
 from watcher.classify.promises import DEFINITION, RIGHTS_CUE, SAFEGUARD, special_claims
 from watcher.models import Category
 
@@ -48,7 +48,10 @@ _COORDINATED = re.compile(r"^[\s,]*(?:(?:and|or|nor|and/or)\s+)?(?:otherwise\s+)
 _DEFAULT_GROUP = {"data": "keep", "vpn": "keep", "recipient": "share", "purpose": "use"}
 
 
-_TERM_GATE = Gate([literal_runs(t.pattern.pattern) for t in lx.ALL_TERMS])
+_TERM_GATE = Gate(
+    [literal_runs(t.pattern.pattern) for t in lx.ALL_TERMS],
+    [required_words(t.pattern.pattern) for t in lx.ALL_TERMS],
+)
 
 
 def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
@@ -70,9 +73,14 @@ def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
     return found
 
 
+_VERB_GATES = [(g, s, p, quick_gate(p)) for g, s, p in lx.VERB_GROUPS]
+
+
 def _verbs(clause: str) -> list[tuple[int, int, str, int, str]]:
     found = []
-    for group, sense, pattern in lx.VERB_GROUPS:
+    for group, sense, pattern, gate in _VERB_GATES:
+        if gate is not None and not any(w in clause for w in gate):
+            continue  # none of the words every match needs: it cannot match
         for m in pattern.finditer(clause):
             found.append((m.start(), m.end(), group, sense, m.group(0)))
     found.sort()
@@ -244,7 +252,10 @@ def _definition_claims(text: str) -> list[Claim]:
     return out
 
 
-_CUE_GATE = Gate([literal_runs(rx.pattern) for _, rx in cues.CATEGORY_CUES])
+_CUE_GATE = Gate(
+    [literal_runs(rx.pattern) for _, rx in cues.CATEGORY_CUES],
+    [required_words(rx.pattern) for _, rx in cues.CATEGORY_CUES],
+)
 
 
 def cue_categories(text: str) -> frozenset[Category]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from watcher.classify.matching import quick_gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,17 @@ _PERIOD_WORDS = (
 )
 
 
+_QUICK = {rx: quick_gate(rx, 16) for rx in (LEGAL_PERIOD, UNBOUNDED, ACCOUNT_LIFETIME, IMMEDIATE)}
+
+
+def _finditer(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)``, skipped when a word every match needs is missing from ``text``."""
+    gate = _QUICK[rx]
+    if gate is not None and not any(w in text for w in gate):
+        return iter(())
+    return rx.finditer(text)
+
+
 def durations(text: str) -> tuple[Duration, ...]:
     """Every period a sentence names, in seconds; unbounded ones as infinity."""
     if not any(w in text for w in _PERIOD_WORDS):
@@ -149,15 +163,15 @@ def durations(text: str) -> tuple[Duration, ...]:
         Duration(_number(m.group(1), m.group(2)) * _UNIT_SECONDS[m.group(3)], m.group(0))
         for m in DURATION.finditer(text)
     ]
-    legal = [m.span() for m in LEGAL_PERIOD.finditer(text)]
-    out += [Duration(1e14, m.group(0)) for m in LEGAL_PERIOD.finditer(text)]
+    legal = [m.span() for m in _finditer(LEGAL_PERIOD, text)]
+    out += [Duration(1e14, m.group(0)) for m in _finditer(LEGAL_PERIOD, text)]
     out += [
         Duration(math.inf, m.group(0))
-        for m in UNBOUNDED.finditer(text)
+        for m in _finditer(UNBOUNDED, text)
         if not any(s <= m.start() < e for s, e in legal)
     ]
-    out += [Duration(1e15, m.group(0)) for m in ACCOUNT_LIFETIME.finditer(text)]
-    out += [Duration(0.0, m.group(0)) for m in IMMEDIATE.finditer(text)]
+    out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
+    out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
     return tuple(out)
 
 
