@@ -615,3 +615,38 @@ def test_labelled_set_is_large_and_covers_every_label() -> None:
     assert {p["kind"] for p in pairs} == {k.value for k in HunkKind}
     for p in pairs:
         assert p["material"] == (p["severity"] in ("minor", "major", "critical")), p["id"]
+
+
+def test_start_index_matches_exactly_what_finditer_matches() -> None:
+    """``Starts`` finds every match ``finditer`` finds, over every clause of the labelled set."""
+    import json
+
+    from watcher.classify import cues
+    from watcher.classify import lexicon as lx
+    from watcher.classify.claim import DNT
+    from watcher.classify.practice import clauses
+    from watcher.classify.sentences import clean, mask_dates, split_sentences
+    from watcher.classify.starts import Starts
+
+    path = Path(__file__).parent / "data" / "classify" / "pairs.jsonl"
+    texts: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            pair = json.loads(line)
+            for key in ("old", "new", "heading"):
+                for s in split_sentences(str(pair.get(key) or "")):
+                    text = mask_dates(clean(s))
+                    texts.add(text)
+                    texts.update(clauses(DNT.sub("dnt", text)))
+    families = (
+        [p for _, _, p in lx.VERB_GROUPS],
+        [t.pattern for t in lx.ALL_TERMS],
+        [rx for _, rx in cues.CATEGORY_CUES],
+    )
+    for patterns in families:
+        starts = Starts(patterns)
+        for text in texts:
+            got = {i: [m.span() for m in ms] for i, ms in starts.finditer(text)}
+            want = {i: [m.span() for m in rx.finditer(text)] for i, rx in enumerate(patterns)}
+            assert got == {i: v for i, v in want.items() if v}, text
+            assert starts.searching(text) == sorted(got), text

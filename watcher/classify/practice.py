@@ -17,8 +17,9 @@ from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import quantities as qty
 from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, clause_level
-from watcher.classify.matching import Gate, literal_runs, quick_gate, required_words
+from watcher.classify.matching import Gate, literal_runs, required_words
 from watcher.classify.promises import DEFINITION, RIGHTS_CUE, SAFEGUARD, special_claims
+from watcher.classify.starts import Starts
 from watcher.models import Category
 
 
@@ -73,15 +74,14 @@ def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
     return found
 
 
-_VERB_GATES = [(g, s, p, quick_gate(p)) for g, s, p in lx.VERB_GROUPS]
+_VERB_STARTS = Starts([p for _, _, p in lx.VERB_GROUPS])
 
 
 def _verbs(clause: str) -> list[tuple[int, int, str, int, str]]:
     found = []
-    for group, sense, pattern, gate in _VERB_GATES:
-        if gate is not None and not any(w in clause for w in gate):
-            continue  # none of the words every match needs: it cannot match
-        for m in pattern.finditer(clause):
+    for i, ms in _VERB_STARTS.finditer(clause):
+        group, sense, _ = lx.VERB_GROUPS[i]
+        for m in ms:
             found.append((m.start(), m.end(), group, sense, m.group(0)))
     found.sort()
     return found
