@@ -29,8 +29,8 @@ from tests.faultserver import (
     send,
     sequence,
     slow_endless,
-    status,
     slow_headers,
+    status,
     trickle,
 )
 from watcher.errors import FetchError

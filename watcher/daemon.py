@@ -15,9 +15,10 @@ Why the pieces are shaped as they are:
   ``settings.host_delay`` apart. A check first waits for its host's slot (holding no global slot,
   so one slow provider does not starve the others), then for a global slot, then for the host's
   delay. The pool is larger than the global limit so that waiting for a host costs a thread only.
+  (The limits themselves are ``watcher.limits``.)
 - **Signals in the main thread, outside the scheduler.** The scheduler runs in the background; the
   main thread sleeps on a ``signal.set_wakeup_fd`` socket, so SIGHUP reloads and SIGTERM stops are
-  plain code, not work done inside a signal handler while a lock may be held.
+  plain code, not work done inside a signal handler while a lock may be held (``watcher.wakeup``).
 - **Reload without a restart.** SIGHUP loads and validates the whole new config (crontab
   expressions included) before touching anything; an invalid one is refused with one logged line
   and the running config stays. A valid one adds, removes and reschedules jobs; the check jobs look
@@ -35,17 +36,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import select
 import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import Any
-from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -58,9 +55,11 @@ from watcher import logs, pipeline
 from watcher.config import Config
 from watcher.errors import ConfigError
 from watcher.fetch import make_client
+from watcher.limits import HostGate, Limiter, host_of
 from watcher.models import CheckResult, Outcome, Target
 from watcher.sdnotify import Notifier, watchdog_period
 from watcher.store import Store
+from watcher.wakeup import ignore_signal, read_signals
 
 logger = logging.getLogger(__name__)
 
@@ -224,106 +223,6 @@ def validate_schedules(config: Config) -> None:
                 raise ConfigError(f"targets[{i}].cron: {exc} in {t.cron!r}") from None
 
 
-# -- concurrency limits --------------------------------------------------------------------------
-
-
-class Limiter:
-    """A counting semaphore whose size a reload can change, and whose waits a stop interrupts."""
-
-    def __init__(self, limit: int) -> None:
-        self._cond = threading.Condition()
-        self._limit = limit
-        self.active = 0
-
-    def acquire(self, stop: threading.Event) -> bool:
-        with self._cond:
-            while self.active >= self._limit:
-                if stop.is_set():
-                    return False
-                self._cond.wait(1.0)
-            if stop.is_set():
-                return False
-            self.active += 1
-            return True
-
-    def release(self) -> None:
-        with self._cond:
-            self.active -= 1
-            self._cond.notify_all()
-
-    def resize(self, limit: int) -> None:
-        with self._cond:
-            self._limit = limit
-            self._cond.notify_all()
-
-    def wake(self) -> None:
-        with self._cond:
-            self._cond.notify_all()
-
-
-@dataclass
-class _Host:
-    active: int = 0
-    last_start: float = float("-inf")
-
-
-class HostGate:
-    """Per host: at most ``per_host`` checks at once, requests started ``delay`` seconds apart."""
-
-    def __init__(
-        self, per_host: int, delay: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.per_host = per_host
-        self.delay = delay
-        self._clock = clock
-        self._cond = threading.Condition()
-        self._hosts: dict[str, _Host] = {}
-
-    def configure(self, per_host: int, delay: float) -> None:
-        with self._cond:
-            self.per_host, self.delay = per_host, delay
-            self._cond.notify_all()
-
-    def enter(self, host: str, stop: threading.Event) -> bool:
-        """Take one of the host's slots; False when the daemon stops first."""
-        with self._cond:
-            h = self._hosts.setdefault(host, _Host())
-            while h.active >= self.per_host:
-                if stop.is_set():
-                    return False
-                self._cond.wait(1.0)
-            if stop.is_set():
-                return False
-            h.active += 1
-            return True
-
-    def pace(self, host: str, stop: threading.Event) -> bool:
-        """Wait until ``delay`` has passed since the host's last request started; then start one."""
-        with self._cond:
-            h = self._hosts.setdefault(host, _Host())
-            while True:
-                wait = h.last_start + self.delay - self._clock()
-                if wait <= 0:
-                    h.last_start = self._clock()
-                    return True
-                if stop.is_set():
-                    return False
-                self._cond.wait(min(wait, 1.0))
-
-    def leave(self, host: str) -> None:
-        with self._cond:
-            self._hosts[host].active -= 1
-            self._cond.notify_all()
-
-    def wake(self) -> None:
-        with self._cond:
-            self._cond.notify_all()
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or url).lower()
-
-
 # -- the daemon ----------------------------------------------------------------------------------
 
 
@@ -393,7 +292,7 @@ class Daemon:
         wsock.setblocking(False)
         old_fd = signal.set_wakeup_fd(wsock.fileno(), warn_on_full_buffer=False)
         sigs = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-        old_handlers = {sig: signal.signal(sig, _ignore) for sig in sigs}
+        old_handlers = {sig: signal.signal(sig, ignore_signal) for sig in sigs}
         try:
             self.start()
             self.notifier.ready(self.status_line())
@@ -470,7 +369,7 @@ class Daemon:
         last_status = ""
         next_status = 0.0
         while True:
-            for sig in _signals(rsock, STATUS_EVERY):
+            for sig in read_signals(rsock, STATUS_EVERY):
                 if sig in (signal.SIGTERM, signal.SIGINT):
                     logger.info("received %s: stopping", signal.Signals(sig).name)
                     return
@@ -501,7 +400,7 @@ class Daemon:
             while self._running and time.monotonic() < deadline:
                 self._idle.wait(0.2)
                 if rsock is not None and any(
-                    s in (signal.SIGTERM, signal.SIGINT) for s in _signals(rsock, 0)
+                    s in (signal.SIGTERM, signal.SIGINT) for s in read_signals(rsock, 0)
                 ):
                     logger.warning("second stop signal: not waiting for in-flight checks")
                     break
@@ -763,21 +662,6 @@ class Daemon:
             for j in self._scheduler.get_jobs()
             if j.id not in (DELIVERY_JOB, HEARTBEAT_JOB)
         }
-
-
-def _ignore(signum: int, frame: FrameType | None) -> None:
-    """Installed for SIGTERM/SIGINT/SIGHUP: the wakeup socket carries the signal instead."""
-
-
-def _signals(rsock: socket.socket, timeout: float) -> list[int]:
-    """The signal numbers written to the wakeup socket, waiting up to ``timeout`` for the first."""
-    ready, _, _ = select.select([rsock], [], [], timeout)
-    if not ready:
-        return []
-    try:
-        return list(rsock.recv(256))
-    except BlockingIOError:
-        return []
 
 
 def status_rows(config: Config, store: Store, now: datetime | None = None) -> list[dict[str, Any]]:

@@ -8,9 +8,9 @@ Why it does more than ``client.get(url)``: the daemon runs unattended against si
 slow, broken or hostile, so every fetch must end in bounded time and bounded memory whatever the
 server does. Concretely:
 
-* the body is streamed *raw* and decompressed here with an output limit, so a gzip bomb is stopped
-  at ``max_bytes`` of output instead of inflating in memory first (httpx's own decoders inflate a
-  whole network chunk at once);
+* the body is streamed *raw* and decompressed with an output limit (:mod:`watcher.decompress`),
+  so a gzip bomb is stopped at ``max_bytes`` of output instead of inflating in memory first
+  (httpx's own decoders inflate a whole network chunk at once);
 * a wall-clock deadline (``total_timeout``) is checked between chunks and caps each socket read, so
   a byte-per-second trickle or a never-ending body ends even though no single read times out;
 * redirects are followed here, one hop at a time, so a loop is reported as a loop and every hop
@@ -28,21 +28,19 @@ import codecs
 import contextlib
 import email.utils
 import http
-import importlib
-import importlib.util
 import logging
 import random
 import socket
 import ssl
 import threading
 import time
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from watcher.decompress import Decoder, brotli_module
 from watcher.errors import FetchError
 from watcher.models import Fetched, FetchSettings, NotModified, Target, Validators
 
@@ -75,7 +73,6 @@ next check is the better place to wait longer."""
 _sleep = time.sleep  # the backoff's one sleep, a seam for tests that check the delays
 _SNIFF_BYTES = 4096
 _DRAIN_BYTES = 16 * 1024
-_BROTLI_FEED = 1024  # brotli has no output limit: feed it small slices to bound each step
 
 _STATUS_EXPLANATIONS = {
     401: "the page needs a login",
@@ -94,13 +91,6 @@ _STATUS_EXPLANATIONS = {
 _TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-def _brotli_module() -> Any | None:
-    """The ``brotli`` module if it is installed: we only advertise ``br`` when we can decode it."""
-    if importlib.util.find_spec("brotli") is None:
-        return None
-    return importlib.import_module("brotli")
-
-
 def user_agent(settings: FetchSettings) -> str:
     """``user_agent`` plus the operator's contact, so a site owner who sees us can reach us."""
     contact = settings.contact.strip()
@@ -117,7 +107,7 @@ def make_client(settings: FetchSettings) -> httpx.Client:
     ``trust_env`` stays on so that ``HTTPS_PROXY``/``NO_PROXY`` and ``SSL_CERT_FILE`` work under
     systemd without config; an explicit ``settings.proxy`` wins over the environment.
     """
-    encodings = "gzip, deflate, br" if _brotli_module() is not None else "gzip, deflate"
+    encodings = "gzip, deflate, br" if brotli_module() is not None else "gzip, deflate"
     headers = {
         "User-Agent": user_agent(settings),
         "Accept": (
@@ -574,7 +564,7 @@ def _read_body(
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("", "identity") and length.isdigit() and int(length) > limit:
         raise _too_large(url, limit, response.status_code)
-    decoder = _Decoder.for_encoding(encoding, url)
+    decoder = Decoder.for_encoding(encoding, url)
     body = bytearray()
     try:
         for chunk in response.iter_raw():
@@ -619,103 +609,3 @@ def _trickle_timeout(url: str, settings: FetchSettings, received: int) -> FetchE
         cause="timeout",
         transient=True,
     )
-
-
-class _Decoder:
-    """Undo one ``Content-Encoding``, never producing more than the caller's budget per call.
-
-    zlib's ``max_length`` keeps the rest of the input in ``unconsumed_tail``, so the output of a
-    bomb is produced (and refused) a budget at a time instead of all at once.
-    """
-
-    def __init__(self, encoding: str, url: str) -> None:
-        self.encoding = encoding
-        self.url = url
-        self._zlib: Any = None
-        self._brotli: Any = None
-        self._first = True
-
-    @classmethod
-    def for_encoding(cls, encoding: str, url: str) -> _Decoder:
-        if encoding in ("", "identity", "gzip", "x-gzip", "deflate"):
-            return cls(encoding, url)
-        if encoding == "br" and _brotli_module() is not None:
-            return cls(encoding, url)
-        raise FetchError(
-            f"{url}: the server compressed the page with {encoding!r}, which we cannot decode",
-            cause="decode",
-        )
-
-    def _error(self, exc: Exception) -> FetchError:
-        return FetchError(
-            f"{self.url}: the {self.encoding} compressed body is corrupt: {exc}", cause="decode"
-        )
-
-    def feed(self, data: bytes, budget: int) -> Iterator[bytes]:
-        if self.encoding in ("", "identity"):
-            yield data
-            return
-        if self.encoding == "br":
-            yield from self._feed_brotli(data, budget)
-            return
-        if self._first and data:
-            self._first = False
-            self._zlib = self._new_zlib(data)
-        if self._zlib is None:
-            return
-        yield from self._inflate(data, budget)
-
-    def _new_zlib(self, data: bytes) -> Any:
-        if self.encoding in ("gzip", "x-gzip"):
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        # "deflate" should be zlib-wrapped, but some servers send raw deflate: check the header.
-        zlib_header = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-        return zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
-
-    def _inflate(self, data: bytes, budget: int) -> Iterator[bytes]:
-        pending = data
-        while pending:
-            try:
-                out = self._zlib.decompress(pending, max(budget, 1))
-            except zlib.error as exc:
-                raise self._error(exc) from exc
-            budget -= len(out)
-            if out:
-                yield out
-            if budget <= 0:
-                return  # over the cap: the caller raises too-large
-            if self._zlib.eof and self._zlib.unused_data:
-                # A second gzip member (concatenated streams are valid gzip).
-                pending = self._zlib.unused_data
-                self._zlib = self._new_zlib(pending)
-                continue
-            pending = self._zlib.unconsumed_tail
-
-    def _feed_brotli(self, data: bytes, budget: int) -> Iterator[bytes]:
-        if self._brotli is None:
-            module = _brotli_module()
-            assert module is not None
-            self._brotli = module.Decompressor()
-        view = memoryview(data)
-        for start in range(0, len(view), _BROTLI_FEED):
-            try:
-                out: bytes = self._brotli.process(bytes(view[start : start + _BROTLI_FEED]))
-            except Exception as exc:  # brotli raises its own error type, not exported alike
-                raise self._error(exc) from exc
-            budget -= len(out)
-            if out:
-                yield out
-            if budget <= 0:
-                return
-
-    def flush(self, budget: int) -> Iterator[bytes]:
-        if self._zlib is None:
-            return
-        try:
-            out = self._zlib.flush()
-        except zlib.error as exc:
-            raise self._error(exc) from exc
-        if out:
-            yield out  # the input is all consumed here: only zlib's last buffered bytes
-        if not self._zlib.eof:
-            raise self._error(ValueError("the compressed stream ends early"))

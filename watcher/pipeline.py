@@ -27,9 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from watcher import alert
 from watcher.classify import classify
@@ -63,6 +61,9 @@ from watcher.store import (
     Store,
     sha256,
 )
+
+if TYPE_CHECKING:  # the client's type only: httpx itself is imported by watcher.fetch alone
+    import httpx
 
 logger = logging.getLogger(__name__)
 
