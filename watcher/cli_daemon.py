@@ -75,10 +75,7 @@ def _status(config_path: str | None, as_json: bool) -> None:
         click.echo("no targets configured", err=True)
         return
     width = max(len(r["target"]) for r in rows)
-    click.echo(
-        f"{'TARGET':<{width}}  {'LAST CHECK':<20} {'OUTCOME':<10} {'NEXT RUN':<20} "
-        f"{'FAILS':>5}  LAST CHANGE"
-    )
+    lines = []
     for r in rows:
         outcome = r["outcome"] or "-"
         if r["cause"] and r["outcome"] in ("error", "anomaly"):
@@ -88,9 +85,17 @@ def _status(config_path: str | None, as_json: bool) -> None:
         else:
             next_run = _short(r["next_run"]) + (" overdue" if r["overdue"] else "")
         change = f"{_short(r['last_change'])} ({r['last_severity']})" if r["last_change"] else "-"
+        lines.append((r, outcome, next_run, change))
+    ow = max([len("OUTCOME")] + [len(o) for _, o, _, _ in lines])
+    nw = max([len("NEXT RUN")] + [len(n) for _, _, n, _ in lines])
+    click.echo(
+        f"{'TARGET':<{width}}  {'LAST CHECK':<20} {'OUTCOME':<{ow}} {'NEXT RUN':<{nw}} "
+        f"{'FAILS':>5}  LAST CHANGE"
+    )
+    for r, outcome, next_run, change in lines:
         click.echo(
-            f"{r['target']:<{width}}  {_short(r['last_check']) or 'never':<20} {outcome:<10} "
-            f"{next_run:<20} {r['failures']:>5}  {change}"
+            f"{r['target']:<{width}}  {_short(r['last_check']) or 'never':<20} {outcome:<{ow}} "
+            f"{next_run:<{nw}} {r['failures']:>5}  {change}"
         )
 
 

@@ -69,8 +69,9 @@ _MIN_EXCERPT = 60
 # -- escaping --------------------------------------------------------------------------------------
 
 # Enough to stop untrusted text from becoming emphasis, code, a link, an image, raw HTML, a heading
-# or a table: the characters Markdown gives a meaning to in running text.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<#!|~])")
+# or a table. Parentheses, "!" and braces mean nothing once "[" and "]" are escaped (a link or an
+# image needs "](" after a bracket), so they stay as they are and messages stay readable.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<#|~])")
 
 
 def _plain(text: str) -> str:
