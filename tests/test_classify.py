@@ -201,6 +201,62 @@ class TestHardCases:
         assert judge("We do not log.", "We  do not\nlog.").severity is Severity.NONE
 
 
+class TestGeneralisationRound4:
+    """Classes of change holdout4 missed, in wordings of their own."""
+
+    def test_a_less_frequent_report_is_not_a_retention_period(self) -> None:
+        f = judge(
+            "We update our transparency report every quarter.",
+            "We update our transparency report every year.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert Category.RETENTION not in f.categories
+
+    def test_a_deletion_cadence_is_still_a_retention_period(self) -> None:
+        f = judge("Access logs are wiped every 12 hours.", "Access logs are wiped every 36 hours.")
+        assert Category.RETENTION in f.categories
+
+    def test_months_in_whole_years_are_the_same_period(self) -> None:
+        f = judge("Invoices are kept for 36 months.", "Invoices are kept for three years.")
+        assert f.severity is Severity.COSMETIC
+
+    def test_anonymous_data_tied_to_accounts_is_major(self) -> None:
+        f = judge(
+            "We keep anonymous statistics about feature use.",
+            "We keep statistics about feature use for each user.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+
+    def test_consent_first_becoming_opt_out_is_major(self) -> None:
+        f = judge(
+            "Personalised recommendations are shown only with your consent.",
+            "Personalised recommendations are shown; you can opt out in settings.",
+        )
+        # The direction is "unclear" for now: the new opt-out also reads as a new right.
+        assert f.severity is Severity.MAJOR
+        assert any("opt-in -> opt-out" in r for r in f.reasons)
+
+    def test_an_appended_exception_weakens(self) -> None:
+        f = judge(
+            "We do not read the messages you send.",
+            "We do not read the messages you send unless you report them.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+
+    def test_a_required_safeguard_only_recommended_weakens(self) -> None:
+        f = judge(
+            "Staff must use hardware security keys.",
+            "Staff are encouraged to use hardware security keys.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+
+    def test_a_demonym_names_the_country(self) -> None:
+        f = judge(
+            "We answer only orders of an Icelandic court.", "We answer only orders of a court."
+        )
+        assert f.material and Category.JURISDICTION in f.categories
+
+
 class TestGeneralisationRound3:
     """Classes of change holdout2 and holdout3 missed, in wordings of their own."""
 
@@ -557,37 +613,49 @@ def _eval() -> ModuleType:
 
 
 # Floors: what the classifier measured on the labelled set, minus a small margin, per split. Raise
-# them when the rules improve; never set them above what the code does. "holdout3" was labelled
-# before the classifier saw it and never tuned on: its floors are the honest generalisation figure
-# ("holdout2" was, until the round that added holdout3; it has been development data since).
+# them when the rules improve; never set them above what the code does. "holdout4" was labelled
+# before the classifier saw it: its baseline (in the comments) is the honest generalisation figure;
+# the earlier holdouts have been development data since the round that added the next one.
 FLOORS = {
     "dev": {
         "material": 0.97,  # measured 0.984
-        "category_macro_f1": 0.88,  # 0.895
-        "direction": 0.95,  # 0.962
+        "category_macro_f1": 0.88,  # 0.898
+        "direction": 0.94,  # 0.951
         "severity_within_one": 0.98,  # 0.989
     },
     "holdout1": {
         "material": 0.93,  # 0.951
         "category_macro_f1": 0.90,  # 0.926
-        "direction": 0.96,  # 0.984
+        "direction": 0.95,  # 0.967
         "severity_within_one": 0.95,  # 0.967
     },
     "holdout2": {
-        "material": 0.89,  # 0.910
-        "category_macro_f1": 0.83,  # 0.846
-        "direction": 0.86,  # 0.880
-        "severity_within_one": 0.90,  # 0.920
+        "material": 0.91,  # 0.930
+        "category_macro_f1": 0.82,  # 0.843
+        "direction": 0.88,  # 0.900
+        "severity_within_one": 0.92,  # 0.940
     },
     "holdout3": {
-        "material": 0.83,  # 0.849 (0.806 before any rule saw it)
-        "category_macro_f1": 0.80,  # 0.821 (0.800)
-        "direction": 0.78,  # 0.796
-        "severity_within_one": 0.89,  # 0.914
+        "material": 0.86,  # 0.882 (0.806 before any rule saw it)
+        "category_macro_f1": 0.79,  # 0.808 (0.800)
+        "direction": 0.81,  # 0.828
+        "severity_within_one": 0.92,  # 0.946
+    },
+    "holdout4": {
+        "material": 0.86,  # 0.880 (0.690 before any rule saw it)
+        "category_macro_f1": 0.80,  # 0.821 (0.796)
+        "direction": 0.82,  # 0.840 (0.640)
+        "severity_within_one": 0.89,  # 0.910 (0.720)
     },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
-COSMETIC_MAJOR_CEILINGS = {"dev": 0.02, "holdout1": 0.02, "holdout2": 0.02, "holdout3": 0.02}
+COSMETIC_MAJOR_CEILINGS = {
+    "dev": 0.02,
+    "holdout1": 0.02,
+    "holdout2": 0.02,
+    "holdout3": 0.02,
+    "holdout4": 0.02,
+}
 # measured 0 of each
 
 
@@ -609,6 +677,7 @@ def test_labelled_set_is_large_and_covers_every_label() -> None:
     assert len(pairs) >= 300
     assert sum(p["split"] == "holdout2" for p in pairs) >= 80
     assert sum(p["split"] == "holdout3" for p in pairs) >= 80
+    assert sum(p["split"] == "holdout4" for p in pairs) >= 80
     assert {p["severity"] for p in pairs} == {s.value for s in Severity}
     assert {p["direction"] for p in pairs} == {d.value for d in Direction}
     assert {c for p in pairs for c in p["categories"]} == {c.value for c in Category}

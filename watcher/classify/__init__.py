@@ -19,6 +19,7 @@ from watcher.classify import facts as _facts  # noqa: F401
 
 # isort: split
 from watcher.classify import provisions as _provisions  # noqa: F401
+from watcher.classify import qualifiers as _qualifiers  # noqa: F401
 
 # isort: split
 from watcher.classify.registry import RULES, Rule, Signal, describe_rules, rule

@@ -275,6 +275,16 @@ _COUNTRY_ALIASES = {
     "u.k.": "united kingdom",
     "england": "united kingdom",
     "bvi": "british virgin islands",
+    "swiss": "switzerland",
+    "panamanian": "panama",
+    "german": "germany",
+    "irish": "ireland",
+    "icelandic": "iceland",
+    "romanian": "romania",
+    "swedish": "sweden",
+    "canadian": "canada",
+    "dutch": "netherlands",
+    "french": "france",
 }
 COUNTRIES = frozenset(
     FOURTEEN_EYES

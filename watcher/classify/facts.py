@@ -93,7 +93,8 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
 
 _PLACE = re.compile(
     r"\b(?:stored|hosted|located|based|incorporated|registered|governed|processed|transferred|"
-    r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?)\b"
+    r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?|"
+    r"courts?|arbitration|controller|operated)\b"
 )
 
 
@@ -120,6 +121,10 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
         direction = D.WEAKENS
     elif lost & cues.FOURTEEN_EYES and not (new & cues.FOURTEEN_EYES):
         direction = D.STRENGTHENS
+    elif (
+        lost and not new and any(C.GOVERNMENT_ACCESS in w.topics(s) for s in view.changed_new())
+    ):  # "a Swiss court" -> "a court": the qualifier that limited disclosure is gone
+        direction = D.WEAKENS
     else:
         direction = D.NEUTRAL
     before, after = (_places(side) for side in (old, new))

@@ -144,7 +144,7 @@ DATA_TYPES: tuple[Term, ...] = tuple(
         (
             "device information",
             (
-                r"device (?:type|model|information|data|details)",
+                r"device (?:type|model|information|data|details)|model of (?:your|the) device",
                 r"operating system(?: version)?",
                 r"browser (?:type|version)",
                 r"user[- ]agent",

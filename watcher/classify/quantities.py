@@ -92,7 +92,8 @@ ACCOUNT_LIFETIME = re.compile(
 )
 IMMEDIATE = re.compile(
     r"\b(?:immediately|in real[- ]time|real-time|in memory only|"
-    r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed))|"
+    r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed)|"
+    r"you close (?:your|the) browser)|at the end of (?:your|the) browser session|"
     r"at the end of (?:each|your|the) (?:session|connection))\b"
 )
 AGE = re.compile(
@@ -141,6 +142,8 @@ _PERIOD_WORDS = (
     "once",
     "while",
     "until",
+    "ends",
+    "browser",
 )
 
 
@@ -155,13 +158,74 @@ def _finditer(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     return rx.finditer(text)
 
 
+# How often something happens ("every six months", "twice a year", "annually") is a frequency,
+# never a period data is kept for.
+FREQUENCY = re.compile(
+    r"\b(?:every|each|per|once|twice|(?:three|four|\d+) times)(?: an?| per| each| every)?"
+    r"(?: " + _NUM + r")?[\s-]*(?:calendar )?(second|minute|hour|day|week|month|quarter|year)s?\b|"
+    r"\b(hourly|daily|weekly|fortnightly|monthly|quarterly|(?:semi|bi)-?annually|annually|yearly)\b"
+)
+_ADVERB_SECONDS = {
+    "hourly": 3600.0,
+    "daily": 86400.0,
+    "weekly": 7 * 86400.0,
+    "fortnightly": 14 * 86400.0,
+    "monthly": 30 * 86400.0,
+    "quarterly": 91 * 86400.0,
+    "annually": 365 * 86400.0,
+    "yearly": 365 * 86400.0,
+}
+# "Purged every 24 hours" is how long data lives: a deletion cadence is a retention period.
+DELETES = re.compile(r"\b(?:purg|delet|eras|wipe|overwrit|rotat|destroy)")
+_TIMES = {"once": 1.0, "twice": 2.0, "three": 3.0, "four": 4.0}
+# A period after a lifetime ("while your account is open and for seven years afterwards").
+_AFTERWARDS = re.compile(
+    r"\s*(?:afterwards|thereafter|after(?:wards)? (?:that|which|it (?:is )?"
+    r"closes?|closure|cancellation|termination|deletion))\b"
+)
+
+
+def _seconds(word: str, digits: str | None, unit: str) -> float:
+    n = _number(word, digits)
+    if unit == "month" and n % 12 == 0:  # "24 months" is "2 years"
+        return n / 12 * _UNIT_SECONDS["year"]
+    return n * _UNIT_SECONDS[unit]
+
+
+def frequencies(text: str) -> tuple[tuple[float, str], ...]:
+    """How often the sentence says something happens, as an interval in seconds."""
+    out: list[tuple[float, str]] = []
+    for m in FREQUENCY.finditer(text):
+        if m.group(3):
+            adverb = m.group(3).replace("-", "")
+            secs = _ADVERB_SECONDS.get(adverb, 365 * 86400.0 / 2)
+        else:
+            unit = m.group(2)
+            secs = 91 * 86400.0 if unit == "quarter" else _UNIT_SECONDS[unit]
+            if m.group(1):
+                secs *= _number(m.group(1), None)
+            first = m.group(0).split()[0]
+            if first in _TIMES or first.isdigit():
+                secs /= _TIMES.get(first, float(first) if first.isdigit() else 1.0)
+        out.append((secs, m.group(0)))
+    return tuple(out)
+
+
 def durations(text: str) -> tuple[Duration, ...]:
     """Every period a sentence names, in seconds; unbounded ones as infinity."""
     if not any(w in text for w in _PERIOD_WORDS):
         return ()
+    often = [] if DELETES.search(text) else [m.span() for m in FREQUENCY.finditer(text)]
+    lifetime = _finditer(ACCOUNT_LIFETIME, text)
+    has_lifetime = next(lifetime, None) is not None
     out = [
-        Duration(_number(m.group(1), m.group(2)) * _UNIT_SECONDS[m.group(3)], m.group(0))
+        Duration(
+            _seconds(m.group(1), m.group(2), m.group(3))
+            + (1e15 if has_lifetime and _AFTERWARDS.match(text, m.end()) else 0.0),
+            m.group(0),
+        )
         for m in DURATION.finditer(text)
+        if not any(s <= m.start() < e for s, e in often)
     ]
     legal = [m.span() for m in _finditer(LEGAL_PERIOD, text)]
     out += [Duration(1e14, m.group(0)) for m in _finditer(LEGAL_PERIOD, text)]

@@ -80,6 +80,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
             for o in cs
         ):
             continue  # same item, same stance, other verb: "do not collect" -> "do not store"
+        if c.item == "referenced data" and any(w.quote(c) in s.text for s in view.changed_old()):
+            continue  # "we will delete it" -> "we will delete that information"
         cats = w.categories(c, vpn)
         if w.is_promise(c):
             yield Signal(

@@ -1,0 +1,232 @@
+"""The qualifier rules: words that limit a practice without being a claim of their own.
+
+How often something happens ("a canary updated every month"), whether data is only aggregate or
+anonymous, and whether a practice waits for the user's opt-in or runs until they opt out: a
+paraphrase keeps these, so a change in one is a change in the practice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from watcher.classify import lexicon as lx
+from watcher.classify import weigh as w
+from watcher.classify.quantities import DELETES, frequencies
+from watcher.classify.registry import Signal, rule
+from watcher.classify.sentences import HunkView, Sentence
+from watcher.models import Category, Direction, Severity
+
+C = Category
+S = Severity
+D = Direction
+
+
+@lru_cache(maxsize=16384)
+def _hit(rx: re.Pattern[str], text: str) -> bool:
+    """``rx.search(text)``, remembered: the daemon sees the same sentences again and again."""
+    return rx.search(text) is not None
+
+
+@lru_cache(maxsize=8192)
+def _often(text: str) -> tuple[tuple[float, str], ...]:
+    return frequencies(text)
+
+
+_GOVERNMENT = re.compile(r"\b(?:canary|transparency report|government|law enforcement)\b")
+_SECURITY = re.compile(r"\b(?:audit|penetration|pen test|security|vulnerabilit|backup)")
+# Something done at intervals; elsewhere a frequency ("data you transfer each day") is granularity.
+_DONE = re.compile(
+    r"\b(?:updat|publish|refresh|renew|review|report|audit|test|rotat|back(?:ed)? ?up|notif|"
+    r"remind|"
+    r"scan|sign)"
+)
+
+
+@rule("frequency")
+def frequency(view: HunkView) -> Iterator[Signal]:
+    """How often something is done (a canary refreshed, a report published, an audit) changes."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        of, nf = _often(o.text), _often(n.text)
+        if not of or not nf or not _hit(_DONE, n.text) or _hit(DELETES, n.text):
+            continue
+        a, b = max(of), max(nf)
+        if abs(a[0] - b[0]) <= 0.05 * max(a[0], b[0]):
+            continue
+        if _hit(_GOVERNMENT, n.text):
+            cats: tuple[Category, ...] = (C.GOVERNMENT_ACCESS,)
+        elif _hit(_SECURITY, n.text):
+            cats = (C.SECURITY,)
+        else:
+            cats = tuple(sorted(w.topics(n) - {C.RETENTION})) or (C.POLICY_CHANGES,)
+        worse = b[0] > a[0]
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if worse else D.STRENGTHENS,
+            cats,
+            f"frequency: {a[1]} -> {b[1]}",
+            f"how often this is done changed from {a[1]} to {b[1]}",
+        )
+
+
+# Words that say data cannot be tied to a person; losing one is a new, identifying practice.
+_UNLINKED = re.compile(
+    r"(?<!your )\b(?:aggregated?|anonymous|anonymi[sz]ed|de-identified|deidentified|"
+    r"pseudonymi[sz]ed|"
+    r"in aggregate|non-identifiable)\b"
+)
+_LINKED = re.compile(
+    r"\b(?:(?:for|per|of) (?:each|every|your|individual) (?:account|user|customer|device)s?|"
+    r"per[- ](?:account|user)|linked to your (?:account|identity)|associated with your account|"
+    r"individual (?:account|user)s?)\b"
+)
+
+
+def _linked(s: Sentence) -> int:
+    """1 if the sentence ties data to a person, -1 if it says the data is not, else 0."""
+    if _hit(_LINKED, s.text):
+        return 1
+    return -1 if _hit(_UNLINKED, s.text) else 0
+
+
+@rule("identifiability")
+def identifiability(view: HunkView) -> Iterator[Signal]:
+    """Data said to be aggregate or anonymous becomes tied to an account, or the reverse."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        a, b = _linked(o), _linked(n)
+        dropped = a == -1 and b == 0 and _same_subject(o, n)
+        if a == b or (0 in (a, b) and not dropped):
+            continue
+        worse = b > a
+        cats = tuple(sorted(w.topics(n) & {C.VPN_LOGGING, C.COLLECTION})) or (C.COLLECTION,)
+        if C.VPN_LOGGING in cats:
+            cats = (C.VPN_LOGGING,)
+        what = "tied to an account" if worse else "aggregate or anonymous"
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if worse else D.STRENGTHENS,
+            cats,
+            f"identifiability: the data is now {what}",
+            f"the data is now {what}",
+        )
+
+
+def _same_subject(o: Sentence, n: Sentence) -> bool:
+    """The new sentence keeps the old one's data words, only without the qualifier."""
+    if _hit(lx.NEGATION, n.text) or _hit(lx.NEGATION, o.text):
+        return False  # "may collect in aggregate" -> "do not collect in any form"
+    return len(o.tokens & n.tokens) >= max(3, len(n.tokens) // 2)
+
+
+_OPT_IN = re.compile(
+    r"\b(?:opt(?:s|ed)?[- ]in|only (?:after|if|when|with) (?:you (?:give|have given|consent)|"
+    r"your (?:prior |express )?consent)|with your (?:prior |express )?consent|"
+    r"(?:ask|asks|request) (?:for )?your (?:permission|consent)|"
+    r"after you (?:give|have given) (?:us )?your consent)\b"
+)
+_OPT_OUT = re.compile(
+    r"\b(?:opt(?:s|ed)?[- ]out|unsubscribe|disable (?:them|it|this|these)|turn (?:them|it) off|"
+    r"withdraw your consent|object to)\b"
+)
+
+
+@rule("consent-mode")
+def consent_mode(view: HunkView) -> Iterator[Signal]:
+    """A practice that waited for the user's opt-in now runs until they opt out, or the reverse."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        old_in, new_in = bool(_hit(_OPT_IN, o.text)), bool(_hit(_OPT_IN, n.text))
+        if old_in == new_in:
+            continue
+        if (not new_in and not _hit(_OPT_OUT, n.text)) or (
+            not old_in and not _hit(_OPT_OUT, o.text)
+        ):
+            continue
+        worse = old_in
+        cats = tuple(sorted((w.topics(n) | w.topics(o)) & {C.PURPOSE, C.TRACKING})) or (C.PURPOSE,)
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if worse else D.STRENGTHENS,
+            cats,
+            "consent: opt-in -> opt-out" if worse else "consent: opt-out -> opt-in",
+            "the practice no longer waits for your consent"
+            if worse
+            else "the practice now waits for your consent",
+        )
+
+
+_EXCEPT = re.compile(
+    r"\b(?:except|unless|other than|with the exception of|excluding|save for|"
+    r"without (?:your |the |a )?(?:prior |express |verifiable |written )?(?:parental )?"
+    r"(?:consent|permission|authori[sz]ation))\b"
+)
+
+
+@rule("exception-added")
+def exception_added(view: HunkView) -> Iterator[Signal]:
+    """A practice keeps its words and gains an exception ("unless the law requires", "without
+    your permission"), or loses one."""
+    if view.moved:
+        return
+    for o, n in w.pairs(view):
+        old_x, new_x = bool(_hit(_EXCEPT, o.text)), bool(_hit(_EXCEPT, n.text))
+        if old_x == new_x:
+            continue
+        short, long = (o, n) if new_x else (n, o)
+        if not short.tokens <= long.tokens:
+            continue  # reworded, not only qualified
+        worse = new_x
+        cats = tuple(sorted(w.topics(long) - {C.CONTACT})) or (C.SCOPE,)
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if worse else D.STRENGTHENS,
+            cats,
+            "exception added" if worse else "exception removed",
+            "the practice now has an exception" if worse else "an exception was removed",
+        )
+
+
+_WIDER = re.compile(
+    r"\b(?:in the background|at all times|even when (?:you are|the app is) not|continuously)\b"
+)
+_REQUIRED = re.compile(r"\b(?:require[sd]?|must|mandatory|enforce[sd]?)\b")
+_ADVISED = re.compile(r"\b(?:encourage[sd]?|recommend(?:s|ed)?|suggest(?:s|ed)?|optional)\b")
+
+
+@rule("reach")
+def reach(view: HunkView) -> Iterator[Signal]:
+    """A practice now runs in the background or at all times, or a required safeguard is only
+    recommended (or the reverse)."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        wider = bool(_hit(_WIDER, n.text)) - bool(_hit(_WIDER, o.text))
+        if wider:
+            cats = tuple(sorted((w.topics(n) | w.topics(o)) & {C.COLLECTION, C.TRACKING}))
+            yield Signal(
+                S.MAJOR,
+                D.WEAKENS if wider > 0 else D.STRENGTHENS,
+                cats or (C.COLLECTION,),
+                "reach: now also in the background" if wider > 0 else "reach: narrower",
+                "the practice now runs more widely" if wider > 0 else "the practice runs less",
+            )
+        weaker = bool(_hit(_REQUIRED, o.text) and _hit(_ADVISED, n.text)) - bool(
+            _hit(_REQUIRED, n.text) and _hit(_ADVISED, o.text)
+        )
+        if weaker and not (_hit(_REQUIRED, n.text) and _hit(_ADVISED, n.text)):
+            cats = tuple(sorted(w.topics(n) - {C.CONTACT})) or (C.SECURITY,)
+            yield Signal(
+                S.MAJOR,
+                D.WEAKENS if weaker > 0 else D.STRENGTHENS,
+                cats,
+                "required -> recommended" if weaker > 0 else "recommended -> required",
+                "a required measure is now only recommended"
+                if weaker > 0
+                else "a recommended measure is now required",
+            )
