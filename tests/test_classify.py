@@ -10,7 +10,14 @@ from types import ModuleType
 
 import pytest
 
-from watcher.classify import RULES, classify, classify_hunk, describe_rules, rule
+from watcher.classify import (
+    RULES,
+    classify,
+    classify_hunk,
+    clear_caches,
+    describe_rules,
+    rule,
+)
 from watcher.classify.sentences import sentence
 from watcher.models import Category, Change, Direction, Finding, Hunk, HunkKind, Severity
 
@@ -485,14 +492,58 @@ class TestGate:
 
 
 class TestColdWarm:
+    def test_country_trie_finds_what_the_plain_alternation_finds(self) -> None:
+        """The country regex is a trie; it must match exactly as the alternation of every name,
+        longest first, does, over every sentence of the labelled set."""
+        import re
+
+        from watcher.classify import cues
+        from watcher.classify.sentences import split_sentences
+
+        names = sorted(cues.COUNTRIES | set(cues._COUNTRY_ALIASES), key=len, reverse=True)
+        plain = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+        texts = [
+            sentence(s).text
+            for p in _eval().load()
+            for side in ("old", "new", "heading")
+            for s in split_sentences(str(p.get(side, "") or ""))
+        ]
+        texts += ["the u.s. and the us", "u.s.a.", "in the uk.", "european union law", "usa-based"]
+        hits = 0
+        for t in texts:
+            want = [(m.span(), m.group(0)) for m in plain.finditer(t)]
+            assert [(m.span(), m.group(0)) for m in cues.COUNTRY_RE.finditer(t)] == want, t
+            hits += len(want)
+        assert hits > 20
+
+    def test_clear_caches_empties_every_memo(self) -> None:
+        import functools
+
+        import watcher.classify as pkg
+        from watcher.classify import memo
+
+        ev = _eval()
+        classify(Change(tuple(ev.hunk_of(p) for p in ev.load()[:40])))
+        memos = [
+            obj
+            for name in sys.modules
+            if name.startswith("watcher.classify.")
+            for obj in vars(sys.modules[name]).values()
+            if isinstance(obj, functools._lru_cache_wrapper)
+        ]
+        assert memos and all(any(m is r for r in memo._MEMOS) for m in memos)
+        assert any(m.cache_info().currsize for m in memos)
+        pkg.clear_caches()
+        assert all(m.cache_info().currsize == 0 for m in memos)
+
     def test_cold_and_warm_runs_give_the_same_verdicts(self) -> None:
         ev = _eval()
         hunks = tuple(ev.hunk_of(p) for p in ev.load()[:120])
-        sentence.cache_clear()
+        clear_caches()
         cold = classify(Change(hunks))
         warm = classify(Change(hunks))
         assert cold == warm
-        sentence.cache_clear()
+        clear_caches()
         assert [classify_hunk(h) for h in hunks] == list(cold.findings)
 
 
@@ -568,7 +619,7 @@ class TestVerdict:
         pairs = _eval().load()
         change = Change(tuple(_eval().hunk_of(p) for p in pairs[:60]))
         first = classify(change)
-        sentence.cache_clear()
+        clear_caches()
         assert classify(change) == first
         assert classify(change) == first
 

@@ -22,6 +22,7 @@ from watcher.classify import provisions as _provisions  # noqa: F401
 from watcher.classify import qualifiers as _qualifiers  # noqa: F401
 
 # isort: split
+from watcher.classify.memo import clear_caches
 from watcher.classify.registry import RULES, Rule, Signal, describe_rules, rule
 from watcher.classify.sentences import HunkView, canon, view
 from watcher.classify.summary import summarize
@@ -35,6 +36,7 @@ __all__ = [
     "Signal",
     "classify",
     "classify_hunk",
+    "clear_caches",
     "describe_rules",
     "rule",
 ]

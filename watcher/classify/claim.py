@@ -90,7 +90,7 @@ _NEVER, _NEGATION, _EXCEPTION, _HEDGE, _MAY, _ONLY = (
 def _has(gated: tuple[re.Pattern[str], tuple[str, ...] | None], text: str) -> bool:
     """``rx.search(text)``, skipped when a word every match needs is missing."""
     rx, gate = gated
-    if gate is not None and not any(w in text for w in gate):
+    if gate is not None and not any(map(text.__contains__, gate)):
         return False
     return rx.search(text) is not None
 
@@ -100,7 +100,11 @@ def clause_level(clause: str) -> int:
 
     "only ... if/when/in response to" reads as "not ... except": it limits a practice to a case.
     """
-    clause = DNT.sub("dnt", clause)
+    return level_of(DNT.sub("dnt", clause))
+
+
+def level_of(clause: str) -> int:
+    """``clause_level`` of a clause whose "do not track" is already read as "dnt"."""
     negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
     if negated:
         if _has(_EXCEPTION, clause):

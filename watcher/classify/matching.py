@@ -66,7 +66,7 @@ def literal_runs(pattern: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
+def trie_pattern(words: Iterable[str]) -> str:
     """One regular expression matching any of ``words``, shaped as a trie so that each position
     of a text costs one walk down it, not one try per word; at a position it takes the longest."""
     trie: dict[str, dict[str, object]] = {}
@@ -110,7 +110,7 @@ class Gate:
         # Patterns whose sound gate always passes (every one, when there are no sound gates).
         passes = [ALWAYS] * n if sound is None else sound
         self._always = frozenset(i + n for i, gate in enumerate(passes) if gate >= ALWAYS)
-        self._scan = re.compile(f"(?=({_trie_pattern(owners)}))")
+        self._scan = re.compile(f"(?=({trie_pattern(owners)}))")
         # The longest word found at a position stands for every gate word inside it.
         self._reach = {
             w: frozenset(i for v, ids in owners.items() if v in w for i in ids) for w in owners

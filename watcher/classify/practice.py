@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import quantities as qty
-from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, clause_level
+from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, level_of
 from watcher.classify.matching import Gate, literal_runs, required_words
 from watcher.classify.promises import DEFINITION, RIGHTS_CUE, SAFEGUARD, special_claims
 from watcher.classify.starts import Starts
@@ -151,7 +151,7 @@ def read(text: str) -> Practice:
     verbs: dict[str, int] = {}
     last: list[tuple[int, int, str, int, str]] = []
     for clause in clauses(DNT.sub("dnt", text)):
-        level = clause_level(clause)
+        level = level_of(clause)  # the clause is cut from text whose "do not track" is "dnt"
         exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
         found_verbs = _resolve_includes(_verbs(clause), last)
         for v in found_verbs:

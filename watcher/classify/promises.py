@@ -82,6 +82,7 @@ _PUBLISHED = (
     ("transparency report", re.compile(r"\btransparency reports?\b")),
     ("Do Not Track signals", re.compile(r"\bdnt\b")),
 )
+_ENCRYPT = re.compile(r"\bencrypt")
 _PROTECTION = (
     ("encryption at rest", re.compile(r"\bat rest\b")),
     ("encryption in transit", re.compile(r"\bin transit\b")),
@@ -93,11 +94,12 @@ def _may_match(rx: re.Pattern[str], text: str) -> bool:
     """False only when ``rx`` cannot match ``text``: none of the words its matches need is there."""
     gate = _GATES.get(rx.pattern)
     if gate is None:
-        gate = _GATES[rx.pattern] = literal_runs(rx.pattern)
-    return not gate or any(w in text for w in gate)
+        gate = _GATES[rx.pattern] = tuple(literal_runs(rx.pattern))
+    return not gate or any(map(text.__contains__, gate))  # no generator frame: cheaper
 
 
-_GATES: dict[str, frozenset[str]] = {}
+# Gate words by pattern: a table of the patterns, filled once, not a memo of texts.
+_GATES: dict[str, tuple[str, ...]] = {}
 
 
 def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
@@ -124,7 +126,7 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
                     clause,
                 )
             )
-    if re.search(r"\bencrypt", clause):
+    if "encrypt" in clause and _ENCRYPT.search(clause):
         for item, rx in _PROTECTION:
             if rx.search(clause):
                 out.append(

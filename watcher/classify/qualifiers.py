@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from watcher.classify import lexicon as lx
 from watcher.classify import weigh as w
+from watcher.classify.memo import memo
 from watcher.classify.quantities import DELETES, frequencies
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
@@ -23,13 +23,13 @@ S = Severity
 D = Direction
 
 
-@lru_cache(maxsize=16384)
+@memo(maxsize=16384)
 def _hit(rx: re.Pattern[str], text: str) -> bool:
     """``rx.search(text)``, remembered: the daemon sees the same sentences again and again."""
     return rx.search(text) is not None
 
 
-@lru_cache(maxsize=8192)
+@memo(maxsize=8192)
 def _often(text: str) -> tuple[tuple[float, str], ...]:
     return frequencies(text)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from watcher.classify import practice as pr
+from watcher.classify.memo import memo
 from watcher.models import Category, Hunk, HunkKind
 
 _MONTHS = (
@@ -73,7 +73,7 @@ class Sentence:
     practice: pr.Practice
 
 
-@lru_cache(maxsize=4096)
+@memo(maxsize=4096)
 def sentence(raw: str) -> Sentence:
     cleaned = clean(raw)
     text = mask_dates(cleaned)

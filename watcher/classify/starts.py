@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-from watcher.classify.matching import _trie_pattern
+from watcher.classify.matching import trie_pattern
 
 KEY = 3
 _LIMIT = 4000  # more start strings than this: the pattern is tried at every word start
@@ -128,7 +128,7 @@ class Starts:
                 index.setdefault(k, []).append(i)
         self._always = tuple(always)
         # One scan finds the longest key at each word start; it stands for every key it begins with.
-        self._scan = re.compile(rf"\b(?=({_trie_pattern(index)}))")
+        self._scan = re.compile(rf"\b(?=({trie_pattern(index)}))")
         self._reach = {
             k: tuple(sorted({i for j in range(1, len(k) + 1) for i in index.get(k[:j], ())}))
             for k in index
@@ -150,7 +150,7 @@ class Starts:
         return out
 
     def _gated(self, i: int, text: str) -> bool:
-        return self._gates is None or any(w in text for w in self._gates[i])
+        return self._gates is None or any(map(text.__contains__, self._gates[i]))
 
     def finditer(self, text: str) -> list[tuple[int, list[re.Match[str]]]]:
         """(pattern index, its matches as ``finditer`` gives them), for each pattern matching."""
