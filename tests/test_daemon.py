@@ -230,3 +230,31 @@ def test_reload_adds_removes_reschedules_and_swaps_groups(
         assert set(d.jobs()) == {"a/p", "b/p", "d/p"}
     finally:
         d.stop()
+
+
+def test_reload_onto_a_busy_listen_address_keeps_the_daemon_running(
+    pages: Any, write_config: Callable[..., Path]
+) -> None:
+    """SIGHUP with [http] listen moved to a port in use: logged, the checks go on (no crash)."""
+    import socket
+
+    url = pages.set("/p", "<html><body><main><p>policy</p></main></body></html>")
+    targets = [{"id": "a/p", "url": url, "interval": "1h"}]
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    free_port = free.getsockname()[1]
+    free.close()
+    path = write_config(targets, http={"listen": f"127.0.0.1:{free_port}"})
+    d = Daemon(config_mod.load(path), notifier=Notifier(None), watchdog=0.0)
+    d.start()
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        port = busy.getsockname()[1]
+        write_config(targets, http={"listen": f"127.0.0.1:{port}"})
+        assert d.reload() is True  # the config is valid: applied, the web front is not
+        assert d.alive() and set(d.jobs()) == {"a/p"}
+    finally:
+        busy.close()
+        d.stop()

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -296,6 +297,39 @@ class TestDelivery:
         assert w.deliver().sent == 0  # leased: not due
         assert w.deliver(at=now + notify.LEASE + timedelta(seconds=1)).sent == 1  # lease ran out
         assert len(hook.bodies()) == 1
+
+    def test_lease_runs_from_the_claim_not_from_the_start_of_the_pass(
+        self, pages: PageServer, hook: JsonReceiver, world: Any, monkeypatch: Any
+    ) -> None:
+        """A pass that takes longer than the lease (a slow service before this row) still
+        holds each row it sends: another worker must not see it as due while it is sent."""
+        monkeypatch.setattr(notify, "LEASE", timedelta(seconds=2))
+        other = {**jet(pages), "id": "other/privacy", "url": pages.set("/other", html(BASE))}
+        w = world(
+            [jet(pages), other],
+            [{"name": "json", "notify": [hook.url()]}],
+            notify={"workers": 1},
+        )
+        w.check()
+        w.check("other/privacy")
+        pages.set("/jet", html(MATERIAL))
+        pages.set("/other", html(MATERIAL))
+        w.check()
+        w.check("other/privacy")
+        real_send = notify.send
+        due_for_another: list[list[int]] = []
+
+        def slow_send(channel: Any, message: Any, timeout: float = 30.0) -> Any:
+            due_for_another.append([r.id for r in w.store.pending_alerts(datetime.now(UTC))])
+            if len(due_for_another) == 1:
+                time.sleep(3)  # a slow service: longer than the lease
+            return real_send(channel, message, timeout)
+
+        monkeypatch.setattr(notify, "send", slow_send)
+        assert w.deliver().sent == 2
+        # when the second row goes out, the first is sent and the second is leased: none is due
+        assert len(due_for_another) == 2 and due_for_another[1] == []
+        assert len(hook.bodies()) == 2
 
     def test_group_removed_from_config_is_marked_failed(
         self, pages: PageServer, hook: JsonReceiver, world: Any, write_config: Any

@@ -228,3 +228,57 @@ def test_text_hash_is_of_the_normalized_text(pages: PageServer, checker: Any) ->
     check()
     v = check.ctx.store.latest_version(check.target.id)
     assert v.text_sha256 == sha256(v.text)
+
+
+def test_concurrent_checks_of_one_change_store_and_alert_it_once(
+    pages: PageServer, checker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`watcher check` while `watcher run` checks the same target: one version, one alert."""
+    check = checker(html(PARAS))
+    check()
+    other = pipeline.Context.open(check.ctx.config)  # another process on the same state dir
+    try:
+        pages.set("/p", html([PARAS[0].replace("do not store", "store"), *PARAS[1:]]))
+        real_fetch = pipeline.fetch
+
+        def racing_fetch(*args: Any, **kwargs: Any) -> Any:
+            # the other process stores the same change while this check is under way
+            monkeypatch.setattr(pipeline, "fetch", real_fetch)
+            assert pipeline.check_target(other, check.target).outcome is Outcome.CHANGED
+            return real_fetch(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, "fetch", racing_fetch)
+        r = check()
+        assert r.outcome is not Outcome.CHANGED
+        store = check.ctx.store
+        assert [v.seq for v in store.versions(check.target.id)] == [2, 1]
+        assert len(store.changes(check.target.id)) == 1
+        assert [row.kind for row in store.outbox()] == ["change"]
+    finally:
+        other.close()
+
+
+def test_new_selector_that_the_old_body_cannot_match_never_alerts(
+    pages: PageServer, checker: Any
+) -> None:
+    """The site moves its policy into #policy and the operator follows with a new selector:
+    the old raw body has no #policy, so its side cannot be re-extracted under the new rules.
+    Diffing the old rules' text against the new rules' text would alert on the rules alone."""
+    extra = "<p>We may share your e-mail address with advertising partners.</p>"
+    check = checker(html(PARAS, extra=extra))
+    check()
+    ctx = check.ctx
+    pages.set("/p", f"<html><body><main>{extra}<div id='policy'>{html(PARAS)}</div></main>")
+    moved = Target(
+        **{
+            **{f: getattr(check.target, f) for f in Target.__dataclass_fields__},
+            "rules": config_mod.ExtractRules(select=("#policy",)),
+        }
+    )
+    r = pipeline.check_target(ctx, moved)
+    assert r.outcome is not Outcome.CHANGED
+    assert ctx.store.outbox() == []
+    latest = ctx.store.latest_version(moved.id)
+    assert latest is not None and latest.seq == 2 and "advertising" not in latest.text
+    # the new text is the baseline from now on: the next check is unchanged
+    assert pipeline.check_target(ctx, moved).outcome is Outcome.UNCHANGED

@@ -188,3 +188,19 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
         assert [v.seq for v in s.versions(T)] == [1]
         assert s.latest_version(T).text == "v1"  # type: ignore[union-attr]
         assert len(s.checks(T)) == 1
+
+
+def test_full_disk_while_recording_a_delivery_is_a_store_error(tmp_path: Path) -> None:
+    """Every write, not only a check's, turns SQLite's errors into StoreError (one line for the
+    CLI, a logged error for the daemon), and leaves the row as it was."""
+    with Store.open(tmp_path) as s:
+        s.add_alerts([OutboxItem("g", "test", "test:1", {})])
+        row = s.due_alerts()[0]
+        pages = s._conn.execute("PRAGMA page_count").fetchone()[0]
+        s._conn.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(StoreError, match="full"):
+            for _ in range(100):
+                s.mark_delivery(row.id, ok=False, error="x" * 20_000)
+        s._conn.execute("PRAGMA max_page_count = 1073741823")
+        s.mark_delivery(row.id, ok=True)  # the connection is usable again
+        assert s.outbox() == []

@@ -53,7 +53,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from watcher import config as config_mod
 from watcher import logs, pipeline
 from watcher.config import Config
-from watcher.errors import ConfigError
+from watcher.errors import ConfigError, WatcherError
 from watcher.fetch import make_client
 from watcher.limits import HostGate, Limiter, host_of
 from watcher.models import CheckResult, Outcome, Target
@@ -501,7 +501,10 @@ class Daemon:
             if self._web is not None:
                 self._web.stop()
                 self._web = None
-            self._start_web(new)
+            try:
+                self._start_web(new)
+            except WatcherError as exc:  # a busy port: the checks go on without the web front
+                logger.error("web front not restarted after the reload: %s", exc)
         elif self._web is not None:
             self._web.reload(new)  # new groups and targets for the feeds and pages
         logger.info(

@@ -13,6 +13,7 @@ owns the library, with a message a person can act on. Stage code raises; only
     ├── AnomalyError         the page came, but is not the policy -> outcome "anomaly"
     │   └── ExtractError     nothing of the policy could be extracted
     ├── StoreError           the state directory cannot be read or written (exit 3)
+    │   └── ConflictError    another process stored a version of the target meanwhile
     └── NotifyError          a notification could not be delivered
 """
 
@@ -88,6 +89,14 @@ class StoreError(WatcherError):
     """The state directory or its database cannot be read or written."""
 
     cause = "store"
+
+
+class ConflictError(StoreError):
+    """A check's result was based on a version that is no longer the latest: another process
+    (the daemon and a manual ``watcher check``) stored a version of the target meanwhile.
+    Nothing of the check was stored; running it again compares against the new latest."""
+
+    cause = "conflict"
 
 
 class NotifyError(WatcherError):

@@ -326,7 +326,10 @@ def deliver_due(
         part = DeliveryReport()
         channels: dict[str, Channel | NotifyError] = {}  # apprise objects stay in one thread
         for group, rows in units:
-            claimed = set(store.claim_alerts([r.id for r in rows], at, at + LEASE))
+            # The lease runs from the claim, not from the start of the pass: a pass slowed by
+            # earlier lanes must still hold what it sends now.
+            until = max(at, datetime.now(UTC)) + LEASE
+            claimed = set(store.claim_alerts([r.id for r in rows], at, until))
             batch = [r for r in rows if r.id in claimed]
             if not batch:
                 continue

@@ -33,7 +33,14 @@ from watcher import alert
 from watcher.classify import classify
 from watcher.config import Config
 from watcher.diff import diff
-from watcher.errors import AnomalyError, FetchError, StoreError, UsageError, WatcherError
+from watcher.errors import (
+    AnomalyError,
+    ConflictError,
+    FetchError,
+    StoreError,
+    UsageError,
+    WatcherError,
+)
 from watcher.extract import extract
 from watcher.fetch import fetch, make_client
 from watcher.models import (
@@ -108,7 +115,24 @@ def compare(old: Document, new: Document) -> tuple[Change, Verdict]:
 
 
 def check_target(ctx: Context, target: Target) -> CheckResult:
-    """Run one check of ``target`` and store what it found. Never raises for a bad page."""
+    """Run one check of ``target`` and store what it found. Never raises for a bad page.
+
+    If another process stored a version of the target while this check ran, nothing of this
+    one is stored and it runs once more, against that new version (see ``ConflictError``).
+    """
+    try:
+        return _check_target(ctx, target)
+    except ConflictError as exc:
+        logger.info("check target=%s raced another check (%s): checking again", target.id, exc)
+    try:
+        return _check_target(ctx, target)
+    except ConflictError as exc:
+        return CheckResult(
+            target.id, Outcome.ERROR, ctx.now(), 0.0, cause=exc.cause, message=str(exc)
+        )
+
+
+def _check_target(ctx: Context, target: Target) -> CheckResult:
     started = ctx.now()
     t0 = time.monotonic()
     try:
@@ -123,6 +147,8 @@ def check_target(ctx: Context, target: Target) -> CheckResult:
         record, verdict = _failure(ctx, target, started, t0, err), None
     try:
         seq, change_id = ctx.store.commit_check(record)
+    except ConflictError:
+        raise
     except StoreError as exc:
         logger.error("check target=%s not stored: %s", target.id, exc)
         return CheckResult(
@@ -166,7 +192,14 @@ def _check(
     latest = store.latest_version(target.id)
     validators = store.validators(target.id) if latest else None
     fetched = fetch(ctx.client, target, validators, ctx.config.fetch)
-    base = CheckRecord(target.id, started, 0.0, Outcome.UNCHANGED, status=fetched.status)
+    base = CheckRecord(
+        target.id,
+        started,
+        0.0,
+        Outcome.UNCHANGED,
+        status=fetched.status,
+        base_seq=latest.seq if latest else 0,
+    )
 
     if isinstance(fetched, NotModified):
         return _done(base, t0, clear_anomaly=True, message="not modified (304)"), None
@@ -198,7 +231,8 @@ def _check(
     if text_sha == latest.text_sha256:
         return _done(base, t0, validators=validators, clear_anomaly=True, **raw), None
 
-    old_doc = _previous_document(ctx, target, latest, extractor)
+    rederived = _previous_document(ctx, target, latest, extractor)
+    old_doc = latest.document if rederived is None else rederived
     if old_doc.text == text:
         # Only the extraction rules changed: keep the text under the new rules, silently.
         rebased = replace(new_version, note="re-extracted")
@@ -224,6 +258,24 @@ def _check(
             )
             return _anomaly(ctx, target, base, t0, "shrunk", msg, text_sha, raw), None
         note = f"confirmed after an anomaly: the text shrank by {lost:.0%} and stayed so"
+
+    if rederived is None:
+        # The rules changed and the old side cannot be re-derived under them (no raw body, or
+        # the new rules find nothing in it): the two texts are not comparable, so the new one
+        # becomes the baseline. The difference is kept for the record, never alerted.
+        change = diff(old_doc, doc)
+        return _done(
+            base,
+            t0,
+            version=replace(new_version, note="re-based"),
+            change=NewChange(change, classify(change), note="extraction rules changed"),
+            validators=validators,
+            clear_anomaly=True,
+            cause="rules-changed",
+            message="extraction rules changed and the previous version cannot be re-extracted "
+            "under them; the new text is the baseline, not alerted",
+            **raw,
+        ), None
 
     window = ctx.config.settings.flip_back_window
     recent = store.versions(target.id, limit=window + 1) if window else []
@@ -371,13 +423,21 @@ def _failure_alerts(
     return alert.route_failure(ctx.config.groups, target, episode, payload, "failure")
 
 
-def _previous_document(ctx: Context, target: Target, latest: Version, extractor: str) -> Document:
-    """The latest version's text, re-extracted from its raw body if the rules changed since."""
-    if latest.extractor == extractor or not latest.raw_sha256:
+def _previous_document(
+    ctx: Context, target: Target, latest: Version, extractor: str
+) -> Document | None:
+    """The latest version's text, re-extracted from its raw body if the rules changed since.
+
+    ``None`` when the rules changed and the raw body is missing or the new rules find no policy
+    in it: the stored text then belongs to other rules and cannot be diffed against the new one.
+    """
+    if latest.extractor == extractor:
         return latest.document
+    if not latest.raw_sha256:
+        return None
     body = ctx.store.raw_body(latest.raw_sha256)
     if body is None:
-        return latest.document
+        return None
     old = Fetched(
         url=latest.url or target.url,
         status=200,
@@ -388,7 +448,7 @@ def _previous_document(ctx: Context, target: Target, latest: Version, extractor:
     try:
         return document_of(old, target)
     except AnomalyError:
-        return latest.document
+        return None
 
 
 def _without_unstable(change: Change, recent: list[Version], new: Document, ctx: Context) -> Change:

@@ -11,7 +11,7 @@ import sqlite3
 import zlib
 from datetime import datetime
 
-from watcher.errors import StoreError
+from watcher.errors import ConflictError, StoreError
 from watcher.models import TargetId
 from watcher.store.connection import Connection
 from watcher.store.outbox import _put_alert
@@ -24,14 +24,14 @@ class CheckWrites(Connection):
 
     def commit_check(self, record: CheckRecord) -> tuple[int | None, int | None]:
         """Store everything one check produced, atomically. Returns (version seq, change id)."""
-        try:
-            with self._write() as db:
+        with self._write() as db:
+            try:
                 return self._commit(db, record)
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"{self.path}: could not store the check of {record.target_id} ({exc}); "
-                "nothing of it was kept"
-            ) from None
+            except sqlite3.Error as exc:
+                raise StoreError(
+                    f"{self.path}: could not store the check of {record.target_id} ({exc}); "
+                    "nothing of it was kept"
+                ) from None
 
     def _commit(self, db: sqlite3.Connection, r: CheckRecord) -> tuple[int | None, int | None]:
         raw_sha = None
@@ -43,6 +43,11 @@ class CheckWrites(Connection):
             prev = db.execute(
                 "SELECT MAX(seq) FROM versions WHERE target_id = ?", (r.target_id,)
             ).fetchone()[0]
+            if r.base_seq is not None and (prev or 0) != r.base_seq:
+                raise ConflictError(
+                    f"{self.path}: another check stored version {prev} of {r.target_id} while "
+                    f"this one compared against version {r.base_seq}; nothing of it was kept"
+                )
             seq = (prev or 0) + 1
             v = r.version
             db.execute(

@@ -54,14 +54,24 @@ class Connection:
                 raise StoreError(f"{self.path}: cannot start a write: {exc}") from None
             try:
                 yield self._conn
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise StoreError(f"{self.path}: cannot write ({exc}); nothing was stored") from None
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(f"{self.path}: cannot write ({exc}); nothing was stored") from None
+
+    def _rollback(self) -> None:
+        """End a failed write. SQLite may have rolled it back already (a full disk, an I/O
+        error): a second ROLLBACK would fail and hide the error that matters."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:

@@ -138,4 +138,4 @@ class MetricsQueries(Connection):
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: cannot write: {exc}") from None
             finally:
-                self._conn.execute("ROLLBACK")
+                self._rollback()

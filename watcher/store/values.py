@@ -75,6 +75,10 @@ class CheckRecord:
     anomaly: PendingAnomaly | None = None
     clear_anomaly: bool = False
     alerts: tuple[OutboxItem, ...] = ()
+    base_seq: int | None = None
+    """The latest version's seq (0: none) when the check read it; a new version is stored only
+    if it still is, so two processes checking one target never store (and alert) one change twice.
+    ``None``: not checked."""
 
 
 @dataclass(frozen=True, slots=True)
