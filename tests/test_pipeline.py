@@ -282,3 +282,39 @@ def test_new_selector_that_the_old_body_cannot_match_never_alerts(
     assert latest is not None and latest.seq == 2 and "advertising" not in latest.text
     # the new text is the baseline from now on: the next check is unchanged
     assert pipeline.check_target(ctx, moved).outcome is Outcome.UNCHANGED
+
+
+def test_threshold_lowered_mid_episode_still_alerts_exactly_once(
+    pages: PageServer, tmp_path: Path
+) -> None:
+    """A reload that lowers failure_threshold below a running streak still tells the groups."""
+
+    def context(threshold: int) -> pipeline.Context:
+        cfg = config_mod.parse(
+            {
+                "watcher": {"state_dir": str(tmp_path / "st"), "failure_threshold": threshold},
+                "fetch": {"retries": 0},
+                "targets": [{"id": "jet/privacy", "url": pages.url("/p"), "provider": "Jet"}],
+                "groups": [{"name": "ngo", "notify": ["json://127.0.0.1:9/hook"]}],
+            }
+        )
+        return pipeline.Context.open(cfg)
+
+    pages.set("/p", html(PARAS))
+    ctx = context(5)
+    target = ctx.config.targets[0]
+    pipeline.check_target(ctx, target)
+    pages.set("/p", "gone", status=500)
+    for _ in range(3):
+        pipeline.check_target(ctx, target)
+    assert ctx.store.outbox() == []  # 3 failures, threshold 5: nobody told yet
+    ctx.close()
+
+    ctx = context(2)  # the operator lowers the threshold: the streak (3) is already past it
+    for _ in range(3):
+        pipeline.check_target(ctx, target)
+    assert [row.kind for row in ctx.store.outbox()] == ["failure"]
+    pages.set("/p", html(PARAS))
+    pipeline.check_target(ctx, target)
+    assert [row.kind for row in ctx.store.outbox()] == ["failure", "recovery"]
+    ctx.close()

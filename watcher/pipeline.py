@@ -351,9 +351,12 @@ def _recovery(ctx: Context, target: Target) -> tuple[OutboxItem, ...]:
 
 
 def _episode_key(ctx: Context, target: Target) -> str:
-    """Names one failure episode: the id of the first failing check after the last success."""
-    rows = ctx.store.checks(target.id, limit=ctx.store.failure_streak(target.id) or 1)
-    return str(rows[-1].id) if rows else "0"
+    """Names one failure episode by the last check that worked before it.
+
+    Known before the episode's first failing check is stored, and the same until the target
+    works again, so the failure notice and the recovery notice of one episode share it.
+    """
+    return f"after-{ctx.store.last_success_id(target.id)}"
 
 
 def _anomaly(
@@ -402,12 +405,17 @@ def _failure(
 def _failure_alerts(
     ctx: Context, target: Target, cause: str, message: str
 ) -> tuple[OutboxItem, ...]:
-    """Tell the target's groups once, when the failure streak reaches the threshold."""
+    """Tell the target's groups once per failure episode, when its streak reaches the threshold.
+
+    Every failing check at or past the threshold offers the notice again under the same
+    episode key, and the outbox keeps only the first: so a threshold lowered or raised by a
+    reload in the middle of an episode still gives exactly one notice.
+    """
     try:
         streak = ctx.store.failure_streak(target.id) + 1
     except StoreError:
         return ()
-    if streak != ctx.config.settings.failure_threshold:
+    if streak < ctx.config.settings.failure_threshold:
         return ()
     payload = {
         "target": target.id,
@@ -417,10 +425,9 @@ def _failure_alerts(
         "cause": cause,
         "message": message,
     }
-    # With a threshold of 1 no earlier failing check names the episode: the time does, so that
-    # every episode alerts once (a constant key would silence all episodes after the first).
-    episode = _episode_key(ctx, target) if streak > 1 else "at-" + ctx.now().isoformat()
-    return alert.route_failure(ctx.config.groups, target, episode, payload, "failure")
+    return alert.route_failure(
+        ctx.config.groups, target, _episode_key(ctx, target), payload, "failure"
+    )
 
 
 def _previous_document(

@@ -34,6 +34,16 @@ class CheckQueries(Connection):
         )
         return int(rows[0][0])
 
+    def last_success_id(self, target_id: str) -> int:
+        """The id of the target's last check that did not fail (0 if none): it names the
+        failure episode that follows it, for failure and recovery notices."""
+        rows = self._read(
+            "SELECT COALESCE(MAX(id), 0) FROM checks WHERE target_id = ?"
+            " AND outcome NOT IN ('error', 'anomaly')",
+            (target_id,),
+        )
+        return int(rows[0][0])
+
     def known_targets(self) -> list[str]:
         rows = self._read(
             "SELECT target_id FROM checks UNION SELECT target_id FROM versions ORDER BY 1"
