@@ -125,7 +125,13 @@ def check(targets: Sequence[str], config_path: str | None, as_json: bool, no_not
             if len(chosen) > 1 and not as_json:
                 click.echo(f"[{i}/{len(chosen)}] {target.id} ...", err=True)
             results.append(pipeline.check_target(ctx, target))
-        delivery_failed = False if no_notify else _deliver(ctx)
+        delivery_failed = False
+        if not no_notify:
+            try:
+                delivery_failed = _deliver(ctx)
+            except StoreError as exc:  # the checks are stored: still show them, then exit 3
+                click.echo(f"watcher: error: notifications not sent: {exc}", err=True)
+                delivery_failed = True
     finally:
         ctx.close()
     if as_json:
@@ -356,7 +362,7 @@ def show(target: str, seq: int | None, raw: bool, config_path: str | None) -> No
         v = store.version(t.id, seq) if seq is not None else store.latest_version(t.id)
         if v is None:
             raise UsageError(
-                f"{t.id}: no version {seq}" if seq else f"{t.id}: no stored version yet"
+                f"{t.id}: no version {seq}" if seq is not None else f"{t.id}: no stored version yet"
             )
         if raw:
             body = store.raw_body(v.raw_sha256) if v.raw_sha256 else None

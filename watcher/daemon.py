@@ -53,7 +53,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from watcher import config as config_mod
 from watcher import logs, pipeline
 from watcher.config import Config
-from watcher.errors import ConfigError, WatcherError
+from watcher.errors import ConfigError, StoreError, WatcherError
 from watcher.fetch import make_client
 from watcher.limits import HostGate, Limiter, host_of
 from watcher.models import CheckResult, Outcome, Target
@@ -603,6 +603,9 @@ class Daemon:
             self._running.add("(notification delivery)")
         try:
             report = notify.deliver_due(gen.ctx.store, gen.ctx.config)
+        except StoreError as exc:  # the outbox is intact; the next pass retries
+            logger.error("delivery pass stopped: %s", exc)
+            return
         finally:
             with self._idle:
                 self._running.discard("(notification delivery)")
