@@ -671,7 +671,7 @@ FLOORS = {
     "dev": {
         "material": 0.97,  # measured 0.984
         "category_macro_f1": 0.88,  # 0.898
-        "direction": 0.94,  # 0.951
+        "direction": 0.95,  # 0.967
         "severity_within_one": 0.98,  # 0.989
     },
     "holdout1": {
@@ -681,22 +681,22 @@ FLOORS = {
         "severity_within_one": 0.95,  # 0.967
     },
     "holdout2": {
-        "material": 0.91,  # 0.930
-        "category_macro_f1": 0.82,  # 0.843
-        "direction": 0.88,  # 0.900
-        "severity_within_one": 0.92,  # 0.940
+        "material": 0.92,  # 0.940
+        "category_macro_f1": 0.83,  # 0.855
+        "direction": 0.89,  # 0.910
+        "severity_within_one": 0.93,  # 0.950
     },
     "holdout3": {
-        "material": 0.86,  # 0.882 (0.806 before any rule saw it)
-        "category_macro_f1": 0.79,  # 0.808 (0.800)
-        "direction": 0.81,  # 0.828
-        "severity_within_one": 0.92,  # 0.946
+        "material": 0.88,  # 0.903 (0.806 before any rule saw it)
+        "category_macro_f1": 0.80,  # 0.825 (0.800)
+        "direction": 0.83,  # 0.849
+        "severity_within_one": 0.93,  # 0.957
     },
     "holdout4": {
-        "material": 0.86,  # 0.880 (0.690 before any rule saw it)
-        "category_macro_f1": 0.80,  # 0.821 (0.796)
-        "direction": 0.82,  # 0.840 (0.640)
-        "severity_within_one": 0.89,  # 0.910 (0.720)
+        "material": 0.96,  # 0.980 (0.690 before any rule saw it)
+        "category_macro_f1": 0.84,  # 0.864 (0.796)
+        "direction": 0.94,  # 0.960 (0.640)
+        "severity_within_one": 0.98,  # 1.000 (0.720)
     },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
@@ -770,3 +770,158 @@ def test_start_index_matches_exactly_what_finditer_matches() -> None:
             want = {i: [m.span() for m in rx.finditer(text)] for i, rx in enumerate(patterns)}
             assert got == {i: v for i, v in want.items() if v}, text
             assert starts.searching(text) == sorted(got), text
+
+
+class TestPromiseClasses:
+    """One test per class of failure fixed in this round, each in wording of its own."""
+
+    def test_birth_date_leaving_a_collection_list_is_major(self) -> None:
+        f = judge(
+            "When you sign up we ask for your phone number and your birthdate.",
+            "When you sign up we ask for your phone number.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.STRENGTHENS
+        assert Category.COLLECTION in f.categories
+
+    def test_porting_dropped_from_a_list_of_rights_is_major(self) -> None:
+        f = judge(
+            "Users have the right to see, fix, erase or port their information.",
+            "Users have the right to see, fix or erase their information.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.WEAKENS
+        assert Category.USER_RIGHTS in f.categories
+
+    def test_promise_not_to_disclose_narrowed_to_not_selling_weakens(self) -> None:
+        f = judge(
+            "We will not disclose your browsing history to advertisers.",
+            "We will not sell your browsing history to advertisers.",
+        )
+        assert f.severity.rank >= Severity.MAJOR.rank
+        assert f.direction is Direction.WEAKENS
+
+    def test_promise_not_to_sell_widened_to_not_sharing_strengthens(self) -> None:
+        f = judge(
+            "We never sell the contents of your messages.",
+            "We never share the contents of your messages.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.STRENGTHENS
+
+    def test_direct_notice_of_policy_changes_replaced_by_a_web_page_weakens(self) -> None:
+        f = judge(
+            "If we revise this notice we will send you an e-mail two weeks before the new "
+            "version applies.",
+            "If we revise this notice we will publish the new version on our website.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.WEAKENS
+        assert Category.POLICY_CHANGES in f.categories
+
+    def test_changes_without_notice_replaced_by_advance_notice_strengthens(self) -> None:
+        f = judge(
+            "The company can amend this agreement at its absolute discretion without prior notice.",
+            "The company can amend this agreement; users will get one month's notice in advance.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.STRENGTHENS
+
+    def test_collected_before_the_change_is_not_advance_notice(self) -> None:
+        f = judge(
+            "Updates to these terms cover only data gathered after they take effect.",
+            "Updates to these terms cover data gathered before they take effect as well.",
+        )
+        assert not any("change notice" in r for r in f.reasons)
+
+    def test_shorter_key_of_the_same_cipher_is_a_major_weakening(self) -> None:
+        f = judge(
+            "Backups are protected using 256-bit AES keys.",
+            "Backups are protected using 128-bit AES keys.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.WEAKENS
+        assert Category.SECURITY in f.categories
+
+    def test_no_longer_honouring_a_browser_opt_out_signal_weakens(self) -> None:
+        f = judge(
+            "Our sites treat a GPC signal as a valid request to opt out.",
+            "Our sites do not treat a GPC signal as a request to opt out.",
+        )
+        assert f.severity.rank >= Severity.MAJOR.rank
+        assert f.direction is Direction.WEAKENS
+        assert Category.TRACKING in f.categories
+
+    def test_dropping_a_promise_to_contest_state_demands_is_critical(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "We push back on law enforcement demands that lack a proper legal basis.",
+                "",
+            )
+        )
+        assert f.severity is Severity.CRITICAL
+        assert f.direction is Direction.WEAKENS
+        assert Category.GOVERNMENT_ACCESS in f.categories
+
+    def test_nothing_written_to_disk_becoming_some_writes_is_major(self) -> None:
+        f = judge(
+            "Our VPN nodes boot from memory and never store anything on hard disks.",
+            "Our VPN nodes boot from memory; error reports are saved on local disks.",
+        )
+        assert f.severity.rank >= Severity.MAJOR.rank
+        assert f.direction is Direction.WEAKENS
+
+    def test_client_side_encryption_replaced_by_server_encryption_weakens(self) -> None:
+        f = judge(
+            "Notes are protected with zero-knowledge encryption, so our staff can never see them.",
+            "Notes are encrypted at rest on our servers.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.WEAKENS
+        assert Category.SECURITY in f.categories
+
+    def test_users_right_to_cancel_removed_is_a_major_weakening(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "Where we add a new processor, subscribers are entitled to cancel the contract "
+                "at no cost.",
+                "",
+            )
+        )
+        assert f.severity is Severity.MAJOR
+        assert f.direction is Direction.WEAKENS
+        assert Category.USER_RIGHTS in f.categories
+
+    def test_provider_terminating_an_account_is_no_user_right(self) -> None:
+        f = classify_hunk(
+            Hunk(HunkKind.REMOVED, "We may terminate accounts that break these rules.", "")
+        )
+        assert Category.USER_RIGHTS not in f.categories
+
+    def test_continental_street_address_removed_is_a_minor_contact_change(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "Letters may be sent to Nordlicht AG, Lindenstrasse 12, 8004 Zürich.",
+                "",
+            )
+        )
+        assert f.severity is Severity.MINOR
+        assert Category.CONTACT in f.categories
+
+    def test_new_named_data_protection_officer_is_a_minor_contact_change(self) -> None:
+        f = judge(
+            "For privacy questions, our data protection officer is Privacy Partners Ltd.",
+            "For privacy questions, our data protection officer is Datenschutz Kanzlei GmbH.",
+        )
+        assert f.severity is Severity.MINOR
+        assert Category.CONTACT in f.categories
+
+    def test_reworded_dpo_sentence_naming_the_same_officer_stays_cosmetic(self) -> None:
+        f = judge(
+            "Our DPO is Privacy Partners Ltd, who can help with any questions.",
+            "Our data protection officer is Privacy Partners Ltd, who can answer your questions.",
+        )
+        assert f.severity is Severity.COSMETIC

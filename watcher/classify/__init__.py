@@ -16,6 +16,7 @@ from watcher.classify import rules as _rules  # noqa: F401
 
 # isort: split
 from watcher.classify import facts as _facts  # noqa: F401
+from watcher.classify import notices as _notices  # noqa: F401
 
 # isort: split
 from watcher.classify import provisions as _provisions  # noqa: F401

@@ -26,7 +26,7 @@ RIGHTS = (
     ("access", re.compile(r"\b(?:access|a copy|know what)\b")),
     ("deletion", re.compile(r"\b(?:delet|eras|be forgotten)")),
     ("correction", re.compile(r"\b(?:correct|rectif|updat)")),
-    ("portability", re.compile(r"\bportab")),
+    ("portability", re.compile(r"\b(?:portab|port\b|machine[- ]readable|transmit)")),
     ("objection", re.compile(r"\bobject\b")),
     ("restriction", re.compile(r"\brestrict")),
     ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
@@ -37,6 +37,12 @@ RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|you (?:can|may|are entitled to|have the option to) "
     r"(?:request|ask|exercise|obtain|access|delete|correct|object|opt|withdraw|lodge|update))\b|"
     r"\b(?:to|can|may) opt[- ]out of\b"
+)
+# The user's own right to walk away (a provider's "we may terminate your account" is not one).
+_USER_TERMINATES = re.compile(
+    r"\b(?:you|customers?|users?|subscribers?|clients?)(?: (?:may|can|shall be entitled to|"
+    r"(?:is|are) entitled to|ha(?:s|ve) the right to|(?:is|are) free to))+ "
+    r"(?:terminat|cancel|end)\w*\b"
 )
 CANARY = re.compile(r"\b(?:warrant )?canary\b")
 RETROACTIVE = re.compile(
@@ -81,13 +87,22 @@ _PUBLISHED = (
     ("warrant canary", re.compile(r"\b(?:warrant )?canary\b")),
     ("transparency report", re.compile(r"\btransparency reports?\b")),
     ("Do Not Track signals", re.compile(r"\bdnt\b")),
+    ("Global Privacy Control signals", re.compile(r"\b(?:global privacy control|gpc)\b")),
+)
+# A promise to resist state demands: challenge, contest or push back on requests judged unlawful.
+_CHALLENGE = re.compile(
+    r"\b(?:challeng|contest|resist|fight|oppos|push(?:es|ing)? back)\w*\b.{0,80}\b(?:requests?|"
+    r"demands?|orders?|subpoenas?|warrants?)\b"
 )
 _ENCRYPT = re.compile(r"\bencrypt")
 _PROTECTION = (
     ("encryption at rest", re.compile(r"\bat rest\b")),
     ("encryption in transit", re.compile(r"\bin transit\b")),
     ("end-to-end encryption", re.compile(r"\bend-to-end\b")),
+    ("zero-knowledge encryption", re.compile(r"\b(?:zero[- ]knowledge|client[- ]side)\b")),
 )
+# Encryption the provider itself cannot undo: stronger than any encryption it holds the keys to.
+PROVIDER_BLIND = frozenset({"end-to-end encryption", "zero-knowledge encryption"})
 
 
 def _may_match(rx: re.Pattern[str], text: str) -> bool:
@@ -126,11 +141,20 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
                     clause,
                 )
             )
+    m = _CHALLENGE.search(clause) if _may_match(_CHALLENGE, clause) else None
+    if m and GOVERNMENT.search(sentence):
+        item = "challenge of government requests"
+        verb = m.group(0).split()[0]
+        out.append(Claim("challenge", item, "safeguard", level, -1, verb, item, "", clause))
     if "encrypt" in clause and _ENCRYPT.search(clause):
-        for item, rx in _PROTECTION:
+        # "... so we cannot read it" is what the encryption does, not a denial of it.
+        m = _ENCRYPT.search(clause)
+        said = level if m and _DENIED.search(clause, 0, m.start()) else DO
+        blind = [(i, rx) for i, rx in _PROTECTION if i in PROVIDER_BLIND and rx.search(clause)]
+        for item, rx in blind or _PROTECTION:  # end-to-end covers at rest and in transit
             if rx.search(clause):
                 out.append(
-                    Claim("protect", item, "safeguard", level, -1, "encrypt", item, "", clause)
+                    Claim("protect", item, "safeguard", said, -1, "encrypt", item, "", clause)
                 )
     cue = RIGHTS_CUE.search(clause) if _may_match(RIGHTS_CUE, clause) else None
     if cue:
@@ -141,6 +165,11 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
         for name, rx in RIGHTS:
             if rx.search(tail):
                 out.append(Claim("right", name, "right", granted, -1, "right to", name, "", clause))
+    m = _USER_TERMINATES.search(clause) if _may_match(_USER_TERMINATES, clause) else None
+    if m:  # the pattern admits no "not" between the user and the verb: the right is granted
+        out.append(
+            Claim("right", "termination", "right", DO, -1, m.group(0), "termination", "", clause)
+        )
     m = NOTIFY.search(clause) if _may_match(NOTIFY, clause) else None
     if m:
         if GOVERNMENT.search(sentence):

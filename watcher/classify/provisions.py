@@ -64,6 +64,52 @@ def storage_medium(view: HunkView) -> Iterator[Signal]:
         )
 
 
+_DISK_WRITE = re.compile(
+    r"\b(?:written|writes?|stored|saved|kept|persisted|logged|recorded) (?:\w+ )?(?:to|on) "
+    r"(?:a |the |any |our |local )?(?:disks?|hard (?:drive|disk)s?|persistent storage|ssds?|"
+    r"permanent storage)\b"
+)
+_NONE_WRITTEN = re.compile(r"\b(?:no|never|not|nothing|none|n't)\b")
+
+
+def _disk_writes(sentences: Iterable[Sentence]) -> tuple[bool, bool]:
+    """(says nothing is written to disk, says something is)."""
+    none = some = False
+    for s in sentences:
+        for m in _DISK_WRITE.finditer(s.text):
+            if _NONE_WRITTEN.search(s.text, 0, m.start()):
+                none = True
+            else:
+                some = True
+    return none, some
+
+
+@rule("disk-writes")
+def disk_writes(view: HunkView) -> Iterator[Signal]:
+    """ "Nothing is written to disk" becomes "some things are written to disk", or the reverse."""
+    if view.moved:
+        return
+    old_none, old_some = _disk_writes(view.changed_old())
+    new_none, new_some = _disk_writes(view.changed_new())
+    if old_none and not old_some and new_some and not new_none:
+        weakens = True
+    elif new_none and not new_some and old_some and not old_none:
+        weakens = False
+    else:
+        return
+    text = " ".join(s.text for s in (*view.changed_old(), *view.changed_new()))
+    vpn = w.vpn_context(view) or bool(_VPN_WORDS.search(text))
+    yield Signal(
+        S.MAJOR,
+        D.WEAKENS if weakens else D.STRENGTHENS,
+        (C.VPN_LOGGING,) if vpn else (C.SECURITY,),
+        "now writes data to disk" if weakens else "no longer writes data to disk",
+        "the policy said nothing is written to disk; now some data is"
+        if weakens
+        else "the policy now says nothing is written to disk",
+    )
+
+
 _SCOPE = re.compile(
     r"\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
     r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
@@ -199,25 +245,62 @@ def security_measure(view: HunkView) -> Iterator[Signal]:
 
 
 _METHOD = re.compile(
-    r"\b(?:bcrypt|argon2\w*|scrypt|pbkdf2|sha-?\d+|md5|aes(?:-?\d+)?|rsa(?:-?\d+)?|chacha20|"
+    r"\b(?:\d+[- ]bit (?:aes|rsa)|bcrypt|argon2\w*|scrypt|pbkdf2|sha-?\d+|md5|aes(?:-?\d+)?|"
+    r"rsa(?:-?\d+)?|chacha20|"
     r"wireguard|openvpn|ipsec|salt(?:ed|s)?|hash(?:es|ed|ing)?|encrypt(?:s|ed|ion)?|tokeni[sz]\w+|"
     r"end-to-end|zero-knowledge|full-disk|at rest|in transit|two-factor|2fa|plain ?text)\b"
 )
-_STEM = re.compile(r"(?:es|ed|ing|ion|s)$")
+_STEM = re.compile(r"(?<=[a-z]{3})(?:es|ed|ing|ion|s)$")  # not the "es" of "aes"
 
 
 def _methods(s: Sentence) -> set[str]:
     return {_STEM.sub("", m.group(0)) for m in _METHOD.finditer(s.text)}
 
 
+_KEYED = re.compile(r"^(?:(aes|rsa|sha)-?(\d+)|(\d+)[- ]bit (aes|rsa))$")
+_BROKEN = frozenset({"md5", "sha-1", "sha1", "plain text", "plaintext"})
+
+
+def _key_lengths(methods: set[str]) -> dict[str, int]:
+    found = [m for m in map(_KEYED.match, methods) if m]
+    return {m.group(1) or m.group(4): int(m.group(2) or m.group(3)) for m in found}
+
+
+def _stronger(before: set[str], after: set[str]) -> int:
+    """+1 when the new method is plainly stronger, -1 weaker, 0 when it cannot be told: a shorter
+    key of the same cipher, a broken hash or plain text."""
+    old_keys, new_keys = _key_lengths(before), _key_lengths(after)
+    for family in old_keys.keys() & new_keys.keys():
+        if old_keys[family] != new_keys[family]:
+            return 1 if new_keys[family] > old_keys[family] else -1
+    if (after & _BROKEN) - before:
+        return -1
+    if (before & _BROKEN) - after:
+        return 1
+    return 0
+
+
 @rule("security-method")
 def security_method(view: HunkView) -> Iterator[Signal]:
-    """The method protecting data changes (an algorithm, hashing for encryption): minor."""
+    """The method protecting data changes (an algorithm, hashing for encryption): minor, and
+    major when the new method is plainly weaker or stronger (a shorter key, a broken hash)."""
     if view.moved:
         return
     for o, n in w.pairs_or_whole(view):
         before, after = _methods(o), _methods(n)
         if not before or not after or before == after:
+            continue
+        change = _stronger(before, after)
+        if change:
+            show = f"{', '.join(sorted(before - after))} -> {', '.join(sorted(after - before))}"
+            yield Signal(
+                S.MAJOR,
+                D.WEAKENS if change < 0 else D.STRENGTHENS,
+                (C.SECURITY,),
+                f"{'weaker' if change < 0 else 'stronger'} protection: {show}",
+                f"data is now protected by a {'weaker' if change < 0 else 'stronger'} method "
+                f"({show})",
+            )
             continue
         if o.practice.claims != n.practice.claims and any(
             c.group == "protect" for c in (*o.practice.claims, *n.practice.claims)

@@ -108,6 +108,18 @@ STREET = re.compile(
     r"\b\d+[a-z]?,? [a-z .]+ (?:street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd|lane|"
     r"strasse|straße|suite|floor)\b[^.;]*|\bp\.?o\.? box \d+"
 )
+# Continental street names are one word ending in the kind of street, the number after it.
+STREET_EU = re.compile(
+    r"\b[a-zäöüßéè-]+(?:stra(?:ss|ß)e|str\.|allee|weg|gasse|platz|ring|damm|ufer|laan|straat|"
+    r"gracht|kade|vej|gatan|gade|katu) \d+[a-z]?\b[^.;]*"
+)
+# Whoever users are told to reach: "our representative is X", "our DPO at X".
+NAMED_CONTACT = re.compile(
+    r"\b(?:representative|data protection officer|dpo)\b[^.;]{0,70}?\b(?:is|are|:|at|by) "
+    r"(?!(?:the|our|your|a|an|any|this|that|appointed|responsible|available|required|located)\b)"
+    r"([a-z0-9][^,;()]{1,60}?)(?=[,;()]|\.(?:\s|$)|$| (?:with|for|if|about|regarding|by|to|who|"
+    r"which|and|or|under|in)\b)"
+)
 _DIGIT = re.compile(r"\d")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 
@@ -253,8 +265,11 @@ def contacts(text: str) -> frozenset[str]:
     if "@" in text or "email protected" in text:
         rxs.append(EMAIL)
     if _DIGIT.search(text) is not None:
-        rxs += [PHONE, STREET]
-    return frozenset(m.group(0).rstrip(".,;)") for rx in rxs for m in rx.finditer(text))
+        rxs += [PHONE, STREET, STREET_EU]
+    found = {m.group(0).rstrip(".,;)") for rx in rxs for m in rx.finditer(text)}
+    if "representative" in text or "dpo" in text or "protection officer" in text:
+        found |= {m.group(1).strip() for m in NAMED_CONTACT.finditer(text)}
+    return frozenset(found)
 
 
 def ages(text: str) -> frozenset[int]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from watcher.classify import claim as cl
 from watcher.classify import lexicon as lx
 from watcher.classify import weigh as w
+from watcher.classify.promises import PROVIDER_BLIND
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
 from watcher.models import Category, Direction, Severity
@@ -74,6 +75,10 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         c = w.most_permissive(claims)
         if _unqualified(c, old_all):
             continue  # "never sell your data" -> "never sell your data to anyone"
+        wider = _verb_narrowing(c, old_all, new_all)
+        if wider is not None:
+            yield wider
+            continue
         if any(
             o.item == c.item and w.is_promise(o) == w.is_promise(c)
             for cs in old_all.values()
@@ -171,6 +176,55 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{what}: {w.label(c)} ('{w.quote(c)}')",
                 f"the policy no longer says {w.say(c.clause)}",
             )
+
+
+# A promise not to do the first implies one not to do the second: "never share X" covers selling
+# X, "never collect X" covers sharing and selling it. A promise that moves down this order got
+# narrower (the provider may now do what the old one ruled out); one that moves up got wider.
+_VERB_COVERS = frozenset({("keep", "share"), ("keep", "sell"), ("share", "sell")})
+
+
+def _verb_narrowing(c: cl.Claim, old_all: Claims, new_all: Claims) -> Signal | None:
+    """A promise about an item now rests on a narrower (or wider) verb: "never share" -> "never
+    sell" lets the provider share what it may no longer sell."""
+    if not w.is_promise(c) or c.key in old_all:
+        return None
+    for o in (o for cs in old_all.values() for o in cs):
+        if not w.is_promise(o) or o.key in new_all:
+            continue
+        if o.group == c.group == "protect":
+            if (o.item in PROVIDER_BLIND) == (c.item in PROVIDER_BLIND) or any(
+                n.item in PROVIDER_BLIND for cs in new_all.values() for n in cs
+            ) == (o.item in PROVIDER_BLIND):
+                continue
+            weaker = o.item in PROVIDER_BLIND
+            return Signal(
+                S.MAJOR,
+                D.WEAKENS if weaker else D.STRENGTHENS,
+                (C.SECURITY,),
+                f"{'weaker' if weaker else 'stronger'} encryption: {o.item} -> {c.item}",
+                f"data is now protected by {c.item} instead of {o.item}"
+                + (", which the provider can undo" if weaker else ""),
+            )
+        if o.item != c.item:
+            continue
+        if (o.group, c.group) in _VERB_COVERS:
+            return Signal(
+                S.MAJOR,
+                D.WEAKENS,
+                w.categories(o, False) or w.categories(c, False),
+                f"promise narrowed: '{w.quote(o)}' -> '{w.quote(c)}' ({w.label(c)})",
+                f"the policy no longer promises not to {o.group} {c.item}, only not to {c.group}",
+            )
+        if (c.group, o.group) in _VERB_COVERS:
+            return Signal(
+                S.MAJOR,
+                D.STRENGTHENS,
+                w.categories(c, False) or w.categories(o, False),
+                f"promise widened: '{w.quote(o)}' -> '{w.quote(c)}' ({w.label(c)})",
+                f"the policy now promises not to {c.group} {c.item} at all",
+            )
+    return None
 
 
 # Classes of processors that act for the provider: naming one after "service providers" were

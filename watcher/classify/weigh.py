@@ -86,7 +86,7 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
         cats.append(C.PURPOSE)
     if claim.item in ("law enforcement", "government", "warrant canary", "transparency report"):
         cats.append(C.GOVERNMENT_ACCESS)
-    if claim.item == "user notice of government requests":
+    if claim.item in ("user notice of government requests", "challenge of government requests"):
         cats.append(C.GOVERNMENT_ACCESS)
     if claim.item in ("notice of policy changes", "previously collected data"):
         cats.append(C.POLICY_CHANGES)
@@ -94,12 +94,18 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
         cats.append(C.SECURITY)
     if claim.group == "delete":
         cats.append(C.RETENTION)
-    if claim.group == "right":
-        cats.append(C.USER_RIGHTS)
+    if claim.group == "right" or claim.item == "Global Privacy Control signals":
+        cats.append(C.USER_RIGHTS)  # GPC is a legally recognised opt-out request
     if claim.group == "define":
         cats.append(C.SCOPE)
     if (
-        claim.item in ("cookies", "Do Not Track signals", "analytics providers")
+        claim.item
+        in (
+            "cookies",
+            "Do Not Track signals",
+            "Global Privacy Control signals",
+            "analytics providers",
+        )
         or claim.cls == "analytics providers"
         or (claim.item == "device id" and "advertising" in claim.phrase)
     ):
@@ -130,6 +136,7 @@ def core(claim: Claim, vpn_context: bool) -> bool:
     return claim.item in (
         "warrant canary",
         "user notice of government requests",
+        "challenge of government requests",
         "previously collected data",
         "law enforcement",
         "government",

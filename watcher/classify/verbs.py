@@ -1,0 +1,141 @@
+"""The verbs the classifier compares between versions, and the markers of how strongly a clause
+states a practice (never, do not, except, currently, may). Part of the vocabulary in
+``watcher.classify.lexicon``, which re-exports everything here.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _re(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+# Verbs, by the group compared between versions, and the "sense" of each group: +1 when saying
+# "no" protects users (we do not log), -1 when saying "yes" protects them (we will notify you).
+VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    (
+        "sell",
+        1,
+        _re(
+            r"sell(?:s|ing)?",
+            r"sold",
+            r"rent(?:s|ing)?",
+            r"trad(?:e|es|ing)",
+            r"monetiz(?:e|es|ing)",
+        ),
+    ),
+    (
+        "share",
+        1,
+        _re(
+            r"shar(?:e|es|ed|ing)",
+            r"disclos(?:e|es|ed|ing|ure)",
+            r"transfer(?:s|red|ring)?",
+            r"provid(?:e|es|ed|ing) (?:\w+ )?(?:information |data )?to",
+            r"giv(?:e|es|en|ing) (?:\w+ )?(?:information |data )?to",
+            r"hand(?:s|ed)? over",
+            r"pass(?:es|ed)? (?:on|along)",
+            r"make (?:\w+ )?available",
+            r"releas(?:e|es|ed)",
+            r"turn(?:s|ed)? over",
+            r"provid(?:e|es|ed|ing)(?= (?:the |your |any |such )?(?:personal )?(?:data"
+            r"|information))",
+            r"work(?:s|ed)? with",
+            r"partner(?:s|ed)? with",
+        ),
+    ),
+    (
+        "keep",
+        1,
+        _re(
+            r"collect(?:s|ed|ing|ion)?",
+            r"gather(?:s|ed|ing)?",
+            r"record(?:s|ed|ing)?",
+            r"log(?:s|ged|ging)?",
+            r"stor(?:e|es|ed|ing|age)",
+            r"retain(?:s|ed|ing)?",
+            r"retention",
+            r"keep(?:s|ing)?",
+            r"kept",
+            r"maintain(?:s|ed|ing)?",
+            r"sav(?:e|es|ed|ing)",
+            r"hold(?:s|ing)?",
+            r"held",
+            r"captur(?:e|es|ed|ing)",
+            r"obtain(?:s|ed)?",
+            r"receiv(?:e|es|ed)",
+            r"monitor(?:s|ed|ing)?",
+            r"track(?:s|ed|ing)?",
+            r"access(?:es|ed)? (?:to )?your",
+            r"possess",
+            r"read(?:s|ing)?",
+            r"inspect(?:s|ed|ing)?",
+            r"ask(?:s|ed)? (?:you )?for",
+            r"(?:ask|require|requires|asks|invite) you to (?:provide|submit|enter|give us)",
+            r"you (?:provide|give|submit)",
+            r"provide us with",
+            r"no-logs?",
+            r"needs?",
+            r"requires?",
+        ),
+    ),
+    ("include", 1, _re(r"includ(?:e|es|ed|ing)", r"such as", r"e\.g\.", r"for example")),
+    (
+        "use",
+        1,
+        _re(r"us(?:e|es|ed|ing)", r"(?<!legal )process(?:es|ed|ing)?", r"analy[sz](?:e|es|ed|ing)"),
+    ),
+    (
+        "notify",
+        -1,
+        _re(
+            r"notif(?:y|ies|ied|ication)",
+            r"inform(?:s|ed)? you",
+            r"let you know",
+            r"tell you",
+            r"alert you",
+        ),
+    ),
+    (
+        "delete",
+        -1,
+        _re(
+            r"delet(?:e|es|ed|ion)", r"eras(?:e|es|ed|ure)", r"purg(?:e|es|ed)", r"destroy(?:s|ed)?"
+        ),
+    ),
+    (
+        "protect",
+        -1,
+        _re(
+            r"encrypt(?:s|ed|ion)?",
+            r"hash(?:es|ed)?",
+            r"anonymi[sz](?:e|es|ed)",
+            r"ram-only",
+            r"diskless",
+        ),
+    ),
+)
+
+# Markers of how strongly a clause states a practice (DESIGN.md: never > do not > do not ... except
+# > currently do not > may > do).
+NEVER = re.compile(
+    r"\b(?:never|will not|won't|shall not|under no circumstances?|in no (?:event|case)|"
+    r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time))\b"
+)
+NEGATION = re.compile(
+    r"\b(?:not|n't|no|none|neither|nor|zero|without|nothing|free of|refrain from|no-logs?|"
+    r"non-logging)\b|n't\b"
+)
+EXCEPTION = re.compile(
+    r"\b(?:except|unless|other than|apart from|aside from|besides|with the exception of|"
+    r"excluding|save for|but may|except where|without your (?:prior |express )?consent)\b"
+)
+HEDGE = re.compile(
+    r"\b(?:currently|at (?:this|the present) time|at present|presently|for now|as of now|yet)\b"
+)
+MAY = re.compile(
+    r"\b(?:may|might|can|could|reserve the right|from time to time|where (?:necessary|needed)|"
+    r"in some cases|occasionally|if (?:required|requested|needed))\b"
+)
