@@ -698,6 +698,14 @@ FLOORS = {
         "direction": 0.94,  # 0.960 (0.640)
         "severity_within_one": 0.98,  # 1.000 (0.720)
     },
+    # holdout5 was labelled after the fifth round of rules and measured once, untuned: these are
+    # the classifier's honest figures on unseen wording today.
+    "holdout5": {
+        "material": 0.80,  # 0.824
+        "category_macro_f1": 0.76,  # 0.786
+        "direction": 0.73,  # 0.752
+        "severity_within_one": 0.82,  # 0.848
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -706,6 +714,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout2": 0.02,
     "holdout3": 0.02,
     "holdout4": 0.02,
+    "holdout5": 0.03,  # measured 0.022: 1 of 45 cosmetic pairs rated major (a restructured sentence)
 }
 # measured 0 of each
 
@@ -729,6 +738,7 @@ def test_labelled_set_is_large_and_covers_every_label() -> None:
     assert sum(p["split"] == "holdout2" for p in pairs) >= 80
     assert sum(p["split"] == "holdout3" for p in pairs) >= 80
     assert sum(p["split"] == "holdout4" for p in pairs) >= 80
+    assert sum(p["split"] == "holdout5" for p in pairs) >= 100
     assert {p["severity"] for p in pairs} == {s.value for s in Severity}
     assert {p["direction"] for p in pairs} == {d.value for d in Direction}
     assert {c for p in pairs for c in p["categories"]} == {c.value for c in Category}
