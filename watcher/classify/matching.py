@@ -184,3 +184,11 @@ def quick_gate(rx: re.Pattern[str], limit: int = 12) -> tuple[str, ...] | None:
     if words >= ALWAYS or len(words) > limit or min(map(len, words)) < 3:
         return None
     return tuple(sorted(words, key=len))
+
+
+def gate_words(rx: re.Pattern[str]) -> tuple[str, ...]:
+    """``quick_gate(rx)`` for ``any(map(text.__contains__, words))`` before ``rx.search(text)``;
+    ``("",)``, which every text contains, when there is no gate worth testing or ``rx`` ignores
+    case (its words are read from it as written)."""
+    words = None if rx.flags & re.IGNORECASE else quick_gate(rx)
+    return words or ("",)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from watcher.classify.matching import gate_words
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
 from watcher.models import Category, Direction, Severity
@@ -56,8 +57,15 @@ class _Terms:
     none: bool
 
 
+_SUBJECT_WORDS = gate_words(_SUBJECT)  # one of them is in every match: tested first
+
+
 def _terms(sentences: Sequence[Sentence]) -> _Terms | None:
-    found = [s for s in sentences if _SUBJECT.search(s.text)]
+    found = [
+        s
+        for s in sentences
+        if any(map(s.text.__contains__, _SUBJECT_WORDS)) and _SUBJECT.search(s.text)
+    ]
     if not found:
         return None
     text = " ".join(s.text for s in found)

@@ -17,7 +17,7 @@ from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import quantities as qty
 from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, level_of
-from watcher.classify.matching import Gate, literal_runs, required_words
+from watcher.classify.matching import ALWAYS, Gate, literal_runs, required_words
 from watcher.classify.promises import DEFINITION, RIGHTS_CUE, SAFEGUARD, special_claims
 from watcher.classify.starts import Starts
 from watcher.models import Category
@@ -49,19 +49,41 @@ _COORDINATED = re.compile(r"^[\s,]*(?:(?:and|or|nor|and/or)\s+)?(?:otherwise\s+)
 _DEFAULT_GROUP = {"data": "keep", "vpn": "keep", "recipient": "share", "purpose": "use"}
 
 
-_TERM_GATE = Gate(
-    [literal_runs(t.pattern.pattern) for t in lx.ALL_TERMS],
-    [required_words(t.pattern.pattern) for t in lx.ALL_TERMS],
+_Verb = tuple[int, int, str, int, str]  # start, end, group, sense, the words
+_Hits = list[tuple[int, list[re.Match[str]]]]
+
+# Verbs and terms are found from one walk over the clause's word starts. A term counts only when
+# one of its literal words is in the clause (as a ``Gate`` of those words would have it).
+_N_VERBS = len(lx.VERB_GROUPS)
+_STARTS = Starts(
+    [p for _, _, p in lx.VERB_GROUPS] + [t.pattern for t in lx.ALL_TERMS],
+    [ALWAYS] * _N_VERBS + [literal_runs(t.pattern.pattern) for t in lx.ALL_TERMS],
 )
+
+
+def _verbs_and_terms(clause: str) -> tuple[list[_Verb], list[tuple[int, lx.Term, str]]]:
+    """``_verbs(clause)`` and ``_terms(clause)``, from one walk."""
+    verbs: list[_Verb] = []
+    terms: _Hits = []
+    for i, ms in _STARTS.finditer(clause):
+        if i < _N_VERBS:
+            group, sense, _ = lx.VERB_GROUPS[i]
+            verbs.extend((m.start(), m.end(), group, sense, m.group(0)) for m in ms)
+        else:
+            terms.append((i - _N_VERBS, ms))
+    verbs.sort()
+    return verbs, _longest(terms)
 
 
 def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
     """Lexicon terms in a clause; the longest match wins: "advertising ID" is not "advertising"."""
-    matches = [
-        (m.start(), m.end(), term, m.group(0))
-        for term in (lx.ALL_TERMS[i] for i in _TERM_GATE.candidates(clause))
-        for m in term.pattern.finditer(clause)
-    ]
+    return _verbs_and_terms(clause)[1]
+
+
+def _longest(hits: _Hits) -> list[tuple[int, lx.Term, str]]:
+    hits.sort(key=lambda hit: hit[0])  # lexicon order: it breaks ties between equal spans below
+    terms = lx.ALL_TERMS
+    matches = [(m.start(), m.end(), terms[i], m.group(0)) for i, ms in hits for m in ms]
     matches.sort(key=lambda m: (m[0] - m[1], m[0]))
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, lx.Term, str]] = []
@@ -74,22 +96,7 @@ def _terms(clause: str) -> list[tuple[int, lx.Term, str]]:
     return found
 
 
-_VERB_STARTS = Starts([p for _, _, p in lx.VERB_GROUPS])
-
-
-def _verbs(clause: str) -> list[tuple[int, int, str, int, str]]:
-    found = []
-    for i, ms in _VERB_STARTS.finditer(clause):
-        group, sense, _ = lx.VERB_GROUPS[i]
-        for m in ms:
-            found.append((m.start(), m.end(), group, sense, m.group(0)))
-    found.sort()
-    return found
-
-
-def _bound_verbs(
-    clause: str, pos: int, verbs: list[tuple[int, int, str, int, str]]
-) -> list[tuple[int, int, str, int, str]]:
+def _bound_verbs(clause: str, pos: int, verbs: list[_Verb]) -> list[_Verb]:
     """The verbs a term at ``pos`` is the object of: the nearest one before it, and any verbs
     coordinated with that one ("sell, rent or otherwise transfer your data")."""
     before = [v for v in verbs if v[1] <= pos]
@@ -107,12 +114,10 @@ _SOURCE = re.compile(r"\bfrom (?:\w+ ){0,3}$")
 _NOT_SOURCES = frozenset({"law enforcement", "government", "anyone"})
 
 
-def _resolve_includes(
-    verbs: list[tuple[int, int, str, int, str]], last: list[tuple[int, int, str, int, str]]
-) -> list[tuple[int, int, str, int, str]]:
+def _resolve_includes(verbs: list[_Verb], last: list[_Verb]) -> list[_Verb]:
     """ "including"/"such as" lists take the verb of what they expand ("we share data, including
     your email"); with nothing before them they list what is collected ("this data includes")."""
-    out: list[tuple[int, int, str, int, str]] = []
+    out: list[_Verb] = []
     for v in verbs:
         if v[2] != "include":
             out.append(v)
@@ -140,23 +145,26 @@ def clauses(text: str) -> list[str]:
 _LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?:if|when|where)\b")
 
 
+_SPEAKER = re.compile(r"\b(?:we|our|us|you|your)\b")
+
+
 def read(text: str) -> Practice:
     """The practice one (lower-cased, date-masked) sentence states.
 
     A line of a few words with no one speaking ("Share on Facebook", "Cookie settings") is a
     label or a button, not a statement: it yields topics but no claims.
     """
-    statement = len(text.split()) >= 4 or bool(re.search(r"\b(?:we|our|us|you|your)\b", text))
+    statement = len(text.split()) >= 4 or bool(_SPEAKER.search(text))
     claims: list[Claim] = []
     verbs: dict[str, int] = {}
-    last: list[tuple[int, int, str, int, str]] = []
+    last: list[_Verb] = []
     for clause in clauses(DNT.sub("dnt", text)):
         level = level_of(clause)  # the clause is cut from text whose "do not track" is "dnt"
         exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
-        found_verbs = _resolve_includes(_verbs(clause), last)
+        clause_verbs, terms = _verbs_and_terms(clause)
+        found_verbs = _resolve_includes(clause_verbs, last)
         for v in found_verbs:
             verbs[v[2]] = max(verbs.get(v[2], -1), level)
-        terms = _terms(clause)
         if RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
             terms = []  # the right or the definition is the claim, not the data it names
         for pos, term, phrase in terms:

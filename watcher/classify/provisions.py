@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from watcher.classify import claim as cl
 from watcher.classify import weigh as w
+from watcher.classify.matching import gate_words
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
 from watcher.models import Category, Direction, Severity
@@ -28,6 +29,11 @@ _VOLATILE = re.compile(
     r"(?:a |the |any )?(?:disk|hard (?:drive|disk)s?|persistent storage))\b"
 )
 _VPN_WORDS = re.compile(r"\b(?:vpn|connections?|sessions?|servers?|dns|traffic|tunnel)\b")
+_VOLATILE_GATE = gate_words(_VOLATILE)  # one of them is in every match: tested first
+
+
+def _volatile(text: str) -> bool:
+    return any(map(text.__contains__, _VOLATILE_GATE)) and _VOLATILE.search(text) is not None
 
 
 @rule("storage-medium")
@@ -35,8 +41,8 @@ def storage_medium(view: HunkView) -> Iterator[Signal]:
     """Data held only in memory (RAM, never written to disk) is now stored, or the reverse."""
     if view.moved:
         return
-    old = [s for s in view.changed_old() if _VOLATILE.search(s.text)]
-    new = [s for s in view.changed_new() if _VOLATILE.search(s.text)]
+    old = [s for s in view.changed_old() if _volatile(s.text)]
+    new = [s for s in view.changed_new() if _volatile(s.text)]
     if bool(old) == bool(new):
         return
     text = " ".join(s.text for s in (*view.changed_old(), *view.changed_new()))
@@ -115,6 +121,7 @@ _SCOPE = re.compile(
     r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
     r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)"
 )
+_SCOPE_GATE = gate_words(_SCOPE)
 _SCOPE_WORDS = frozenset(
     {
         *("policy", "privacy", "notice", "statement", "applie", "apply", "cover", "covers"),
@@ -124,7 +131,9 @@ _SCOPE_WORDS = frozenset(
 
 
 def _scope_words(sentences: Iterable[Sentence]) -> set[str] | None:
-    found = [s for s in sentences if _SCOPE.search(s.text)]
+    found = [
+        s for s in sentences if any(map(s.text.__contains__, _SCOPE_GATE)) and _SCOPE.search(s.text)
+    ]
     if not found:
         return None
     return {t for s in found for t in s.tokens} - _SCOPE_WORDS

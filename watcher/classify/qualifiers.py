@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from watcher.classify import lexicon as lx
 from watcher.classify import weigh as w
+from watcher.classify.matching import quick_gate
 from watcher.classify.memo import memo
 from watcher.classify.quantities import DELETES, frequencies
 from watcher.classify.registry import Signal, rule
@@ -25,8 +26,21 @@ D = Direction
 
 @memo(maxsize=16384)
 def _hit(rx: re.Pattern[str], text: str) -> bool:
-    """``rx.search(text)``, remembered: the daemon sees the same sentences again and again."""
+    """``rx.search(text)``, remembered: the daemon sees the same sentences again and again.
+
+    Skipped when none of the words every match needs is in the text (``quick_gate``); a pattern
+    that ignores case is always searched, since the words are read from it as written.
+    """
+    if rx not in _GATES:
+        _GATES[rx] = None if rx.flags & re.IGNORECASE else quick_gate(rx)
+    gate = _GATES[rx]
+    if gate is not None and not any(map(text.__contains__, gate)):
+        return False
     return rx.search(text) is not None
+
+
+# Gate words by pattern: a table of the patterns, filled once, not a memo of texts.
+_GATES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 
 
 @memo(maxsize=8192)

@@ -9,7 +9,7 @@ hunk, so a sentence that was split in two or merged with its neighbour is not re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from watcher.classify import practice as pr
 from watcher.classify.memo import memo
@@ -41,9 +41,12 @@ _STOP_WORDS = (
 _STOP = frozenset(_STOP_WORDS.split(" "))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean(text: str) -> str:
     """Lower-cased text with quotes, dashes and whitespace unified."""
-    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip().lower()
+    return _SPACES.sub(" ", text.translate(_QUOTES)).strip().lower()
 
 
 _DIGIT = re.compile(r"\d")
@@ -77,11 +80,12 @@ class Sentence:
 def sentence(raw: str) -> Sentence:
     cleaned = clean(raw)
     text = mask_dates(cleaned)
-    words = [w.rstrip("s") if len(w) > 3 else w for w in _WORD.findall(text)]
+    found = _WORD.findall(text)
+    words = [w.rstrip("s") if len(w) > 3 else w for w in found]
     return Sentence(
         raw=raw.strip(),
         text=text,
-        canon=" ".join(_WORD.findall(cleaned)),
+        canon=" ".join(found if text == cleaned else _WORD.findall(cleaned)),
         tokens=frozenset(w for w in words if w not in _STOP),
         practice=pr.read(text),
     )
@@ -106,16 +110,35 @@ class HunkView:
     heading_categories: frozenset[Category]
     heading_text: str = ""  # clean(), dates masked
     heading_practice: pr.Practice | None = None  # what the heading itself states, if anything
+    # Derived once, in __post_init__: every rule asks for them (a thousand times per classify).
+    moved: bool = field(init=False, repr=False, compare=False)
+    _changed_old: tuple[Sentence, ...] = field(init=False, repr=False, compare=False)
+    _changed_new: tuple[Sentence, ...] = field(init=False, repr=False, compare=False)
+    # Tests of the whole view that several rules ask, by name, answered once (weigh.vpn_context).
+    derived: dict[str, bool] = field(init=False, repr=False, compare=False)
 
-    @property
-    def moved(self) -> bool:
-        return self.hunk.kind is HunkKind.MOVED
+    def __post_init__(self) -> None:
+        old, new = self.old, self.new
+        object.__setattr__(self, "moved", self.hunk.kind is HunkKind.MOVED)
+        object.__setattr__(self, "derived", {})
+        object.__setattr__(
+            self,
+            "_changed_old",
+            tuple([old[i] for i, _ in self.pairs] + [old[i] for i in self.removed]),
+        )
+        object.__setattr__(
+            self,
+            "_changed_new",
+            tuple([new[j] for _, j in self.pairs] + [new[j] for j in self.added]),
+        )
 
-    def changed_old(self) -> list[Sentence]:
-        return [self.old[i] for i, _ in self.pairs] + [self.old[i] for i in self.removed]
+    def changed_old(self) -> tuple[Sentence, ...]:
+        """Old sentences that changed: those of the pairs, then the removed ones."""
+        return self._changed_old
 
-    def changed_new(self) -> list[Sentence]:
-        return [self.new[j] for _, j in self.pairs] + [self.new[j] for j in self.added]
+    def changed_new(self) -> tuple[Sentence, ...]:
+        """New sentences that changed: those of the pairs, then the added ones."""
+        return self._changed_new
 
 
 PAIR_THRESHOLD = 0.3
@@ -146,6 +169,13 @@ def view(hunk: Hunk) -> HunkView:
             free_old.discard(i)
             free_new.discard(j)
     heading = clean(hunk.heading)
+    read = sentence(hunk.heading) if heading else None
+    if read is None:
+        categories: frozenset[Category] = frozenset()
+    elif read.text == heading:  # no date masked: the reading already holds its cue categories
+        categories = read.practice.categories
+    else:
+        categories = pr.cue_categories(heading)
     return HunkView(
         hunk=hunk,
         old=old,
@@ -153,7 +183,7 @@ def view(hunk: Hunk) -> HunkView:
         pairs=tuple(sorted(pairs)),
         removed=tuple(sorted(free_old)),
         added=tuple(sorted(free_new)),
-        heading_categories=pr.cue_categories(heading) if heading else frozenset(),
+        heading_categories=categories,
         heading_text=heading,
-        heading_practice=sentence(hunk.heading).practice if heading else None,
+        heading_practice=read.practice if read is not None else None,
     )

@@ -145,6 +145,13 @@ def core(claim: Claim, vpn_context: bool) -> bool:
 
 def vpn_context(view: HunkView) -> bool:
     """Does the hunk speak of VPN log fields, so that "IP address" or "this data" is one?"""
+    got = view.derived.get("vpn")
+    if got is None:  # several rules ask: answered once per view
+        got = view.derived["vpn"] = _vpn_context(view)
+    return got
+
+
+def _vpn_context(view: HunkView) -> bool:
     if C.VPN_LOGGING in view.heading_categories:
         return True
     return any(
