@@ -23,7 +23,7 @@ import hashlib
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -539,7 +539,3 @@ def preview(ctx: Context, target: Target) -> Document:
     if isinstance(fetched, NotModified):
         raise FetchError(f"{target.url}: unexpected 304 Not Modified", cause="http-status")
     return document_of(fetched, target)
-
-
-def check_all(ctx: Context, targets: Iterable[Target]) -> list[CheckResult]:
-    return [check_target(ctx, t) for t in targets]
