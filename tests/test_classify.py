@@ -1029,3 +1029,55 @@ class TestSpeedupsChangeNothing:
                 assert (any(w in text for w in words) and plain) is plain, (rx.pattern, text)
         assert provisions._volatile("data is kept in ram only")
         assert not provisions._volatile("we keep data on disk")
+
+
+class TestPeriodsAndDateStamps:
+    def test_deletion_cadence_in_words_is_a_retention_period(self) -> None:
+        f = judge(
+            "Connection timestamps are purged at the end of each day.",
+            "Connection timestamps are purged at the end of each month.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert "retention: each day -> each month" in f.reasons
+
+    def test_deleted_once_done_then_kept_for_years_weakens_retention(self) -> None:
+        f = judge(
+            "Biometric templates are destroyed as soon as identity verification is complete.",
+            "Biometric templates are destroyed within three years of your last interaction.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert Category.RETENTION in f.categories
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("© 2023 Jetway Ltd. All rights reserved.", "© 2024 Jetway Ltd. All rights reserved."),
+            ("Last refreshed: 01.04.2024", "Last refreshed: 01.07.2024"),
+        ],
+    )
+    def test_copyright_and_refresh_stamps_are_no_change(self, old: str, new: str) -> None:
+        assert judge(old, new).severity is Severity.NONE
+
+    def test_audit_year_is_a_minor_security_change(self) -> None:
+        f = judge(
+            "Our platform was last assessed against ISO 27001 in 2023.",
+            "Our platform was last assessed against ISO 27001 in 2024.",
+        )
+        assert f.severity is Severity.MINOR
+        assert f.categories == (Category.SECURITY,)
+
+    def test_restructured_change_notice_is_not_a_scope_change(self) -> None:
+        f = judge(
+            "Should we materially revise this notice, we will email you at least 30 days before "
+            "the revision applies.",
+            "We will email you at least 30 days before any material revision of this notice "
+            "applies.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_policy_covering_a_new_product_is_a_scope_change(self) -> None:
+        f = judge(
+            "This notice applies to our website.",
+            "This notice applies to our website and our mobile apps.",
+        )
+        assert (f.severity, f.categories) == (Severity.MAJOR, (Category.SCOPE,))

@@ -263,6 +263,11 @@ def age_threshold(view: HunkView) -> Iterator[Signal]:
 _DIGIT = re.compile(r"\d")
 
 
+_ASSESSED = re.compile(
+    r"\b(?:audit|assess|certif|penetration[- ]test|pen[- ]test|soc ?2|iso ?2700)", re.IGNORECASE
+)
+
+
 @rule("date-only")
 def date_only(view: HunkView) -> Iterator[Signal]:
     """Only a date changed: on a "last updated" line nothing changed; elsewhere a date moved."""
@@ -275,10 +280,10 @@ def date_only(view: HunkView) -> Iterator[Signal]:
         return
     if clean(mask_dates(old)) != clean(mask_dates(new)) or clean(old) == clean(new):
         return
-    if DATE_LINE.search(old) and not re.search(r"\baudit", old, re.IGNORECASE):
+    if DATE_LINE.search(old) and not _ASSESSED.search(old):
         yield Signal(S.NONE, D.NEUTRAL, (), "date only: 'last updated' line", "only a date changed")
     else:
-        cats = (C.SECURITY,) if re.search(r"\baudit", old, re.IGNORECASE) else ()
+        cats = (C.SECURITY,) if _ASSESSED.search(old) else ()
         yield Signal(S.MINOR, D.NEUTRAL, cats, "date changed", "a date changed")
 
 

@@ -116,8 +116,9 @@ def disk_writes(view: HunkView) -> Iterator[Signal]:
     )
 
 
+# "(?<!of )": in "before any revision of this notice applies" the notice is not what applies.
 _SCOPE = re.compile(
-    r"\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
+    r"(?<!of )\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
     r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
     r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)"
 )
@@ -147,7 +148,13 @@ def policy_scope(view: HunkView) -> Iterator[Signal]:
     old, new = _scope_words(view.changed_old()), _scope_words(view.changed_new())
     if old is None and new is None:
         return
-    gained, lost = sorted((new or set()) - (old or set())), sorted((old or set()) - (new or set()))
+    # A scope statement on one side only is compared with the whole other side: the words it
+    # shares with a sentence that was merely restructured are not new scope.
+    if old is None:
+        old = {t for s in view.changed_old() for t in s.tokens} - _SCOPE_WORDS
+    if new is None:
+        new = {t for s in view.changed_new() for t in s.tokens} - _SCOPE_WORDS
+    gained, lost = sorted(new - old), sorted(old - new)
     if not gained and not lost:
         return
     parts = [

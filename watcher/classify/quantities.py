@@ -94,7 +94,9 @@ IMMEDIATE = re.compile(
     r"\b(?:immediately|in real[- ]time|real-time|in memory only|"
     r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed)|"
     r"you close (?:your|the) browser)|at the end of (?:your|the) browser session|"
-    r"at the end of (?:each|your|the) (?:session|connection))\b"
+    r"at the end of (?:each|every|your|the) (?:session|connection)|"
+    r"as soon as (?:the |your |an? )?[a-z -]{1,40}? (?:is|are|has been|have been) "
+    r"(?:complete|completed|finished|done|over|verified))\b"
 )
 AGE = re.compile(
     r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"
@@ -156,6 +158,11 @@ _PERIOD_WORDS = (
     "until",
     "ends",
     "browser",
+    "as soon as",
+    "daily",
+    "annual",
+    "quarter",
+    "fortnight",
 )
 
 
@@ -248,6 +255,10 @@ def durations(text: str) -> tuple[Duration, ...]:
     ]
     out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
     out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
+    if not out and DELETES.search(text):
+        # "Purged at the end of each day", "deleted weekly": the deletion cadence, with no period
+        # named, is how long the data lives.
+        out += [Duration(secs, said) for secs, said in frequencies(text)]
     return tuple(out)
 
 

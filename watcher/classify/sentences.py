@@ -26,9 +26,10 @@ DATE = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
+# A line that stamps the document (or a canary) with a date; a copyright notice is one too.
 DATE_LINE = re.compile(
-    r"\b(?:last (?:updated|modified|revised|changed|reviewed)|updated|effective|revised|"
-    r"modified|version|dated?|published|as of)\b",
+    r"\b(?:last (?:updated|modified|revised|changed|reviewed|refreshed)|updated|effective|revised|"
+    r"modified|refreshed|version|dated?|published|as of|copyright|all rights reserved)\b|©",
     re.IGNORECASE,
 )
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
