@@ -1081,3 +1081,37 @@ class TestPeriodsAndDateStamps:
             "This notice applies to our website and our mobile apps.",
         )
         assert (f.severity, f.categories) == (Severity.MAJOR, (Category.SCOPE,))
+
+
+class TestWordingTheLexiconDidNotKnow:
+    def test_fixing_a_typo_in_a_log_field_is_cosmetic(self) -> None:
+        f = judge(
+            "We do not monitor, record or store your trafic.",
+            "We do not monitor, record or store your traffic.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_verb_swapped_with_its_negation_on_vpn_traffic_is_critical(self) -> None:
+        f = judge(
+            "We do not monitor the traffic that passes through our VPN servers.",
+            "We may inspect the traffic that passes through our VPN servers to block malware.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert "negation removed: 'do not monitor' -> 'may inspect' (browsing activity)" in (
+            f.reasons
+        )
+
+    def test_dns_resolver_query_logs_are_dns_queries(self) -> None:
+        f = judge(
+            "Our DNS resolvers do not keep query logs.",
+            "Our DNS resolvers keep query logs for 24 hours.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert any("(DNS queries)" in r for r in f.reasons)
+
+    def test_scanning_messages_once_never_read_is_major(self) -> None:
+        f = judge(
+            "We never read your e-mail messages.", "We may scan your email messages to filter spam."
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "negation removed: 'never read' -> 'may scan' (messages)" in f.reasons

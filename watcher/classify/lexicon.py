@@ -80,6 +80,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
             "DNS queries",
             (
                 r"dns (?:queries|query|requests?|lookups?|logs?)",
+                # "our DNS resolvers keep query logs": the resolver names what the logs are of
+                r"dns (?:resolvers?|servers?)\b[^.;:]{0,60}?\b(?:query|lookup|request) logs?",
                 r"(?:queries|lookups|requests) (?:sent |made )?to (?:our |the |its )?dns",
             ),
         ),
@@ -101,6 +103,9 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"online activit(?:y|ies)",
                 r"activity logs?",
                 r"content of (?:your )?(?:traffic|communications)",
+                r"(?:the |your |all |network |internet )?traffic (?:that )?(?:passes|passing|flows|"
+                r"flowing|goes|going|is routed|routed|travels|travelling) (?:through|over|via)",
+                r"your (?:internet |network |online |vpn )?traffic",
                 r"data content",
                 r"(?:what|the content) you (?:do|access|download) online",
             ),
@@ -184,7 +189,12 @@ DATA_TYPES: tuple[Term, ...] = tuple(
         ("credentials", (r"passwords?", r"login credentials")),
         (
             "messages",
-            (r"contents? of (?:your |the )?(?:messages?|emails?|support requests?)", r"chat logs?"),
+            (
+                r"contents? of (?:your |the )?(?:messages?|emails?|support requests?)",
+                r"chat logs?",
+                r"contents? of (?:your |the |our )?(?:\w+'? )?communications",
+                r"(?:e-?mail|chat|text|instant|direct|private) messages",
+            ),
         ),
         ("contacts", (r"contact lists?", r"address books?", r"your contacts")),
         ("photos", (r"photos?", r"camera", r"microphone", r"media files", r"camera roll")),

@@ -73,6 +73,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in old or key in old_all or key in handled:
             continue
         c = w.most_permissive(claims)
+        if w.respelled(c.phrase, view.changed_old()):
+            continue  # a typo fixed: "your trafic" -> "your traffic"
         if _unqualified(c, old_all):
             continue  # "never sell your data" -> "never sell your data to anyone"
         wider = _verb_narrowing(c, old_all, new_all)
@@ -135,6 +137,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in new or key in new_all or key in handled:
             continue
         c = min(claims, key=lambda x: x.permissiveness)
+        if w.respelled(c.phrase, view.changed_new()):
+            continue  # a word of it misspelt now
         if _unqualified(c, new_all):
             continue  # "never sell your data to anyone" -> "never sell your data"
         if any(
@@ -285,7 +289,7 @@ def verb_negation(view: HunkView) -> Iterator[Signal]:
     """A paired sentence flips the negation or modality of a verb with no known data type."""
     if view.moved:
         return
-    for o, n in w.pairs(view):
+    for o, n in w.pairs_or_whole(view):
         grouped = {c.group for c in o.practice.claims} | {c.group for c in n.practice.claims}
         for group, sense, _ in lx.VERB_GROUPS:
             if group in grouped or group not in o.practice.verbs or group not in n.practice.verbs:

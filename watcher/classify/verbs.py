@@ -72,6 +72,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"possess",
             r"read(?:s|ing)?",
             r"inspect(?:s|ed|ing)?",
+            r"scan(?:s|ned|ning)?",
             r"ask(?:s|ed)? (?:you )?for",
             r"(?:ask|require|requires|asks|invite) you to (?:provide|submit|enter|give us)",
             r"you (?:provide|give|submit)",

@@ -268,3 +268,38 @@ def pairs_or_whole(view: HunkView) -> Iterator[tuple[Sentence, Sentence]]:
     yield from pairs(view)
     if len(view.removed) == 1 and len(view.added) == 1:
         yield view.old[view.removed[0]], view.new[view.added[0]]
+
+
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are two different words one typo apart: a letter added, dropped, changed or two swapped?"""
+    if a == b or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and (a[diff[0]], a[diff[1]]) == (b[diff[1]], b[diff[0]])
+        )
+    if len(a) > len(b):
+        a, b = b, a
+    if b == a + "s":
+        return False  # a plural is grammar, not a typo, and the lexicon knows both
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def respelled(phrase: str, others: Iterable[Sentence]) -> bool:
+    """Is ``phrase`` on the other side with a word spelt otherwise ("your trafic" -> "your
+    traffic")? The lexicon knows only the right spelling, so fixing a typo would otherwise read
+    as a practice that appeared or disappeared."""
+    other = {word for s in others for word in _LETTERS.findall(s.text)}
+    missing = [word for word in _LETTERS.findall(phrase) if word not in other]
+    return bool(missing) and all(
+        len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in missing
+    )
