@@ -1115,3 +1115,36 @@ class TestWordingTheLexiconDidNotKnow:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
         assert "negation removed: 'never read' -> 'may scan' (messages)" in f.reasons
+
+
+class TestRetroactiveTerms:
+    def test_changes_applied_to_all_held_data_instead_of_new_data_is_critical(self) -> None:
+        f = judge(
+            "Any changes will apply only to information collected after the change takes effect.",
+            "Any changes will apply to all information we hold about you.",
+            heading="Changes to this policy",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert f.reasons[0].startswith(
+            "retroactive terms allowed: 'only to information collected after' -> 'will apply'"
+        )
+
+    def test_deleting_the_earlier_version_still_governs_promise_is_critical(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "Data collected under an earlier version of this policy will continue to be "
+                "governed by that version.",
+                "",
+                heading="Changes to this policy",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert f.categories == (Category.POLICY_CHANGES,)
+
+    def test_a_copy_of_all_data_we_hold_is_not_about_retroactive_terms(self) -> None:
+        f = judge(
+            "You can request a copy of all information we hold about you.",
+            "You can request a copy of the information we hold about you.",
+        )
+        assert Category.POLICY_CHANGES not in f.categories

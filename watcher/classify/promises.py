@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from watcher.classify.claim import DO, MAY, Claim
+from watcher.classify.claim import DO, MAY, NOT, Claim
 from watcher.classify.matching import literal_runs
 
 SAFEGUARD = re.compile(
@@ -51,6 +51,21 @@ RETROACTIVE = re.compile(
     r"(?:data|information) (?:that )?we (?:have )?collected (?:before|prior to|under (?:a|an|the) "
     r"(?:previous|earlier|prior|older)))\b"
 )
+# The promise against retroactive terms, however it is put: a change applies only to what is
+# collected after it, or older data stays under the version it was collected under.
+PROSPECTIVE = re.compile(
+    r"\bonly (?:to )?(?:the )?(?:personal )?(?:information|data) (?:that )?(?:we |is |are )?"
+    r"collected (?:after|from|following|once)|"
+    r"\b(?:continue to be|remain|remains|will be|shall be|stay|stays) governed by (?:that|the "
+    r"(?:earlier|previous|prior|older|original)|the version|the terms) |"
+    r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)"
+)
+# Changes applied to everything already held: "any changes will apply to all information we hold".
+ALL_HELD = re.compile(
+    r"\bappl(?:y|ies) to all (?:of )?(?:the |your )?(?:personal )?(?:information|data)"
+    r"(?: (?:that )?we (?:hold|have|keep|store|process)| about you)"
+)
+_CHANGES = re.compile(r"\b(?:changes?|revisions?|updates?|amendments?|revised|updated|new version)")
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
     r"tell you|alert you|(?:tell|inform|warn)s? (?:the )?(?:affected |relevant )?(?:users?|"
@@ -182,7 +197,25 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
             item = ""
         if item:
             out.append(Claim("notify", item, "notice", level, -1, m.group(0), item, "", clause))
+    m = PROSPECTIVE.search(clause) if ("collected" in clause or "governed" in clause) else None
+    if m:  # the protection itself: previously collected data is not touched by the change
+        return [
+            *out,
+            Claim(
+                "apply",
+                "previously collected data",
+                "terms",
+                NOT,
+                1,
+                m.group(0).strip(),  # quoted as the promise: "only to information collected after"
+                m.group(0),
+                "",
+                clause,
+            ),
+        ]
     m = RETROACTIVE.search(clause) if _may_match(RETROACTIVE, clause) else None
+    if m is None and "appl" in clause and _CHANGES.search(sentence):
+        m = ALL_HELD.search(clause)
     if m:
         out.append(
             Claim(

@@ -217,6 +217,8 @@ def is_promise(claim: Claim) -> bool:
 
 def shift_label(old: Claim, new: Claim) -> str:
     a, b = old.permissiveness, new.permissiveness
+    if new.kind == "terms" and (a <= cl.NOT_CURRENTLY < b or b <= cl.NOT_CURRENTLY < a):
+        return "retroactive terms " + ("allowed" if b > a else "ruled out")
     if old.sense > 0:
         if a <= cl.NOT_CURRENTLY < b:
             return "negation removed"
