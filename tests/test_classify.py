@@ -1148,3 +1148,47 @@ class TestRetroactiveTerms:
             "You can request a copy of the information we hold about you.",
         )
         assert Category.POLICY_CHANGES not in f.categories
+
+
+class TestConditionsAndStandards:
+    def test_subpoena_accepted_where_only_a_warrant_was_is_critical(self) -> None:
+        f = judge(
+            "We require a search warrant before we disclose the content of your communications.",
+            "We require a subpoena or search warrant before we disclose the content of your "
+            "communications.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert "legal standard lowered: 'search warrant' -> 'subpoena'" in f.reasons
+
+    def test_court_order_instead_of_subpoena_strengthens(self) -> None:
+        f = judge(
+            "We disclose account data to police only in response to a subpoena.",
+            "We disclose account data to police only in response to a court order.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS)
+
+    def test_breach_notice_only_where_the_law_requires_weakens(self) -> None:
+        f = judge(
+            "We will notify affected users of a data breach by email.",
+            "We will notify affected users of a data breach where the law requires us to.",
+            heading="Security incidents",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "condition added: 'notify' only where the law requires" in f.reasons
+
+    def test_consent_implied_by_browsing_instead_of_asked_weakens(self) -> None:
+        f = judge(
+            "Non-essential cookies are set only after you give your consent.",
+            "Non-essential cookies are set when you continue to browse the site.",
+            heading="Cookies",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons == ("consent: opt-in -> implied by use",)
+
+    def test_optional_two_factor_made_mandatory_strengthens(self) -> None:
+        f = judge(
+            "Two-factor authentication is available for all accounts.",
+            "Two-factor authentication is required for all accounts.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS)
+        assert f.categories == (Category.SECURITY,)

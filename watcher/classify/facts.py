@@ -212,6 +212,38 @@ def _disclosure_safeguards(sentences: Iterable[Sentence]) -> set[str]:
     }
 
 
+# The legal instruments that can compel a disclosure, strongest first: what a disclosure statement
+# accepts is only as strong as the weakest one it names ("a subpoena or a search warrant").
+_INSTRUMENTS = (
+    ("search warrant", 4, re.compile(r"\b(?:search )?warrants?\b|\bmlat\b")),
+    (
+        "court order",
+        3,
+        re.compile(r"\b(?:court|judicial) orders?\b|\border of a (?:competent )?court\b"),
+    ),
+    ("subpoena", 2, re.compile(r"\bsubpoenas?\b|\blegally binding requests?\b")),
+    (
+        "request",
+        1,
+        re.compile(
+            r"\b(?:lawful|legal|valid|official|formal|government|law enforcement) "
+            r"(?:requests?|demands?|process)\b"
+        ),
+    ),
+)
+
+
+def _weakest_instrument(sentences: Iterable[Sentence]) -> tuple[int, str] | None:
+    named = [
+        (rank, name)
+        for s in sentences
+        if C.GOVERNMENT_ACCESS in s.practice.categories and "share" in s.practice.verbs
+        for name, rank, rx in _INSTRUMENTS
+        if rx.search(s.text)
+    ]
+    return min(named) if named else None
+
+
 @rule("government-safeguards")
 def government_safeguards(view: HunkView) -> Iterator[Signal]:
     """Disclosure to authorities no longer (or newly) needs a court order, warrant or subpoena."""
@@ -238,6 +270,20 @@ def government_safeguards(view: HunkView) -> Iterator[Signal]:
             (C.GOVERNMENT_ACCESS,),
             f"safeguard added: '{sorted(new)[0]}'",
             f"disclosure to authorities now requires a {sorted(new)[0]}",
+        )
+    else:
+        a, b = _weakest_instrument(old_s), _weakest_instrument(new_s)
+        if a is None or b is None or a[0] == b[0]:
+            return
+        lower = b[0] < a[0]
+        yield Signal(
+            S.CRITICAL if lower else S.MAJOR,
+            D.WEAKENS if lower else D.STRENGTHENS,
+            (C.GOVERNMENT_ACCESS,),
+            f"legal standard {'lowered' if lower else 'raised'}: '{a[1]}' -> '{b[1]}'",
+            f"disclosure to authorities now needs only a {b[1]}, not a {a[1]}"
+            if lower
+            else f"disclosure to authorities now needs a {b[1]}, not just a {a[1]}",
         )
 
 

@@ -147,6 +147,11 @@ _OPT_OUT = re.compile(
     r"\b(?:opt(?:s|ed)?[- ]out|unsubscribe|disable (?:them|it|this|these)|turn (?:them|it) off|"
     r"withdraw your consent|object to)\b"
 )
+# Consent read into the use of the service: the user is never asked, as with an opt-out.
+_IMPLIED = re.compile(
+    r"\b(?:(?:by|when you|if you|as you|once you) continu(?:e|ing) to (?:use|browse|visit)|"
+    r"by (?:using|browsing|visiting|accessing) (?:our|the|this) (?:site|website|services?|app))\b"
+)
 
 
 @rule("consent-mode")
@@ -158,17 +163,18 @@ def consent_mode(view: HunkView) -> Iterator[Signal]:
         old_in, new_in = bool(_hit(_OPT_IN, o.text)), bool(_hit(_OPT_IN, n.text))
         if old_in == new_in:
             continue
-        if (not new_in and not _hit(_OPT_OUT, n.text)) or (
-            not old_in and not _hit(_OPT_OUT, o.text)
-        ):
+        out = n if old_in else o
+        implied = bool(_hit(_IMPLIED, out.text))
+        if not implied and not _hit(_OPT_OUT, out.text):
             continue
         worse = old_in
+        other = "implied by use" if implied else "opt-out"
         cats = tuple(sorted((w.topics(n) | w.topics(o)) & {C.PURPOSE, C.TRACKING})) or (C.PURPOSE,)
         yield Signal(
             S.MAJOR,
             D.WEAKENS if worse else D.STRENGTHENS,
             cats,
-            "consent: opt-in -> opt-out" if worse else "consent: opt-out -> opt-in",
+            f"consent: opt-in -> {other}" if worse else f"consent: {other} -> opt-in",
             "the practice no longer waits for your consent"
             if worse
             else "the practice now waits for your consent",
@@ -210,13 +216,16 @@ _WIDER = re.compile(
     r"\b(?:in the background|at all times|even when (?:you are|the app is) not|continuously)\b"
 )
 _REQUIRED = re.compile(r"\b(?:require[sd]?|must|mandatory|enforce[sd]?)\b")
-_ADVISED = re.compile(r"\b(?:encourage[sd]?|recommend(?:s|ed)?|suggest(?:s|ed)?|optional)\b")
+_ADVISED = re.compile(
+    r"\b(?:encourage[sd]?|recommend(?:s|ed)?|suggest(?:s|ed)?|optional|available|offered|"
+    r"you (?:can|may) (?:enable|turn on|activate|switch on))\b"
+)
 
 
 @rule("reach")
 def reach(view: HunkView) -> Iterator[Signal]:
     """A practice now runs in the background or at all times, or a required safeguard is only
-    recommended (or the reverse)."""
+    recommended or optional (or the reverse)."""
     if view.moved:
         return
     for o, n in w.pairs_or_whole(view):
@@ -239,8 +248,48 @@ def reach(view: HunkView) -> Iterator[Signal]:
                 S.MAJOR,
                 D.WEAKENS if weaker > 0 else D.STRENGTHENS,
                 cats,
-                "required -> recommended" if weaker > 0 else "recommended -> required",
-                "a required measure is now only recommended"
+                "required -> optional" if weaker > 0 else "optional -> required",
+                "a required measure is now only recommended or optional"
                 if weaker > 0
-                else "a recommended measure is now required",
+                else "an optional measure is now required",
             )
+
+
+# A promise kept only when the law compels it: "we will notify you where the law requires us to".
+_LEGAL_CONDITION = re.compile(
+    r"\b(?:where|when|if|as|to the extent|in cases where) (?:the law|applicable law|law|we are "
+    r"(?:legally )?(?:required|obliged|obligated)|legally)\b[^.;]{0,25}?\b(?:requires?|required|"
+    r"obliged|obligated|mandates?|mandated|permits?)\b|"
+    r"\b(?:only )?(?:where|when|if|as|to the extent) (?:required|mandated) by (?:applicable )?law\b"
+)
+_PROMISE_GROUPS = frozenset({"notify", "delete", "protect"})
+
+
+@rule("legal-condition")
+def legal_condition(view: HunkView) -> Iterator[Signal]:
+    """A promise to users (to notify, delete, protect) now holds only where the law requires it,
+    or no longer has that condition."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        old_c, new_c = _hit(_LEGAL_CONDITION, o.text), _hit(_LEGAL_CONDITION, n.text)
+        if old_c == new_c:
+            continue
+        promised = _PROMISE_GROUPS & set(o.practice.verbs) & set(n.practice.verbs)
+        if not promised:
+            continue  # "we do not share it unless the law requires": an exception, not this
+        worse = new_c
+        cats = tuple(sorted((w.topics(o) | w.topics(n)) - {C.CONTACT})) or (C.USER_RIGHTS,)
+        group = sorted(promised)[0]
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if worse else D.STRENGTHENS,
+            cats,
+            f"{'condition added' if worse else 'condition removed'}: '{group}' only where the "
+            "law requires"
+            if worse
+            else f"condition removed: '{group}' no longer only where the law requires",
+            "the promise now holds only where the law requires it"
+            if worse
+            else "the promise no longer depends on what the law requires",
+        )
