@@ -1192,3 +1192,33 @@ class TestConditionsAndStandards:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS)
         assert f.categories == (Category.SECURITY,)
+
+
+class TestRightsAndAges:
+    def test_deleting_the_download_your_data_sentence_removes_a_right(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "You can download a copy of all your data at any time from your account page.",
+                "",
+                heading="Your rights",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "right removed: portability" in f.reasons
+
+    def test_customer_audit_right_replaced_by_a_report_weakens(self) -> None:
+        f = judge(
+            "Customer may audit Provider's compliance with this DPA once a year.",
+            "Provider will make its latest SOC 2 report available to Customer on request.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "right removed: audit" in f.reasons
+
+    def test_lower_age_for_anyone_under_is_an_age_threshold_change(self) -> None:
+        f = judge(
+            "Our Services are not intended for anyone under 16.",
+            "Our Services are not intended for anyone under 13.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons == ("age threshold: 16 -> 13",)

@@ -26,7 +26,11 @@ RIGHTS = (
     ("access", re.compile(r"\b(?:access|a copy|know what)\b")),
     ("deletion", re.compile(r"\b(?:delet|eras|be forgotten)")),
     ("correction", re.compile(r"\b(?:correct|rectif|updat)")),
-    ("portability", re.compile(r"\b(?:portab|port\b|machine[- ]readable|transmit)")),
+    (
+        "portability",
+        re.compile(r"\b(?:portab|port\b|machine[- ]readable|transmit|download|export)"),
+    ),
+    ("audit", re.compile(r"\b(?:audit|on-site inspection|inspect)")),
     ("objection", re.compile(r"\bobject\b")),
     ("restriction", re.compile(r"\brestrict")),
     ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
@@ -34,8 +38,9 @@ RIGHTS = (
     ("complaint", re.compile(r"\b(?:complain|lodge)")),
 )
 RIGHTS_CUE = re.compile(
-    r"\b(?:right to|rights to|you (?:can|may|are entitled to|have the option to) "
-    r"(?:request|ask|exercise|obtain|access|delete|correct|object|opt|withdraw|lodge|update))\b|"
+    r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller) (?:can|may|are "
+    r"entitled to|is entitled to|have the option to|has the right to) (?:request|ask|exercise|"
+    r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit))\b|"
     r"\b(?:to|can|may) opt[- ]out of\b"
 )
 # The user's own right to walk away (a provider's "we may terminate your account" is not one).

@@ -284,7 +284,11 @@ def contacts(text: str) -> frozenset[str]:
 
 
 def ages(text: str) -> frozenset[int]:
-    if not re.search(r"\b(?:age|children|child|minors?|years old|parent)", text):
+    if not re.search(
+        r"\b(?:age|children|child|minors?|years old|parent|(?:anyone|persons?|people|individuals|"
+        r"users) (?:under|below|younger))",
+        text,
+    ):
         return frozenset()
     out = set()
     for m in AGE.finditer(text):

@@ -95,7 +95,9 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 S.MAJOR,
                 D.STRENGTHENS,
                 cats,
-                f"new promise: '{w.quote(c)}' {w.label(c)}",
+                f"new right: {w.label(c)}"
+                if c.kind == "right"
+                else f"new promise: '{w.quote(c)}' {w.label(c)}",
                 f"the policy now says {w.say(c.clause)}",
             )
         elif c.kind == "recipient" and c.cls and c.cls != c.item and c.cls in disclosed:
@@ -154,7 +156,9 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 S.CRITICAL if core else S.MAJOR,
                 D.WEAKENS,
                 cats,
-                f"promise deleted: '{w.quote(c)}' {w.label(c)}",
+                f"right removed: {w.label(c)}"
+                if c.kind == "right"
+                else f"promise deleted: '{w.quote(c)}' {w.label(c)}",
                 f"the policy no longer says {w.say(c.clause)}",
             )
         elif (
