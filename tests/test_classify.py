@@ -1222,3 +1222,31 @@ class TestRightsAndAges:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
         assert f.reasons == ("age threshold: 16 -> 13",)
+
+
+class TestForumAndTransfers:
+    def test_courts_replaced_by_binding_arbitration_weakens(self) -> None:
+        f = judge(
+            "You may bring any claim against us in the courts of the country where you live.",
+            "All claims must be resolved by individual binding arbitration, and you waive any "
+            "right to take part in a class action.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "disputes: courts -> binding arbitration" in f.reasons
+        assert Category.JURISDICTION in f.categories
+
+    def test_sccs_swapped_for_a_framework_is_major_and_unclear(self) -> None:
+        f = judge(
+            "Transfers to the United States are made under the Standard Contractual Clauses.",
+            "Transfers to the United States are made under the EU-U.S. Data Privacy Framework.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.UNCLEAR)
+        assert f.categories == (Category.JURISDICTION,)
+
+    def test_a_second_transfer_mechanism_alongside_the_first_is_minor(self) -> None:
+        f = judge(
+            "Transfers to the United States are made under the Standard Contractual Clauses.",
+            "Transfers to the United States are made under the Standard Contractual Clauses or "
+            "the EU-U.S. Data Privacy Framework.",
+        )
+        assert (f.severity, f.direction) == (Severity.MINOR, Direction.NEUTRAL)

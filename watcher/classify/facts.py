@@ -136,6 +136,83 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", plain)
 
 
+# Where a user's claims are heard: giving up the courts for arbitration (often with a class-action
+# waiver) takes away a way to enforce every promise of the policy.
+_ARBITRATION = re.compile(
+    r"\barbitrat\w*|\bclass[- ]action waiver|\bwaive (?:any |your )?(?:right|rights) to "
+    r"(?:take part|participate|join|bring|be part)"
+)
+_COURTS = re.compile(r"\bcourts?\b|\bsmall[- ]claims\b")
+
+
+@rule("dispute-forum")
+def dispute_forum(view: HunkView) -> Iterator[Signal]:
+    """Claims move from the courts to binding arbitration (or a class-action waiver appears), or
+    back."""
+    if view.moved:
+        return
+    old = " ".join(s.text for s in view.changed_old())
+    new = " ".join(s.text for s in view.changed_new())
+    a, b = bool(_ARBITRATION.search(old)), bool(_ARBITRATION.search(new))
+    if a == b or not (_COURTS.search(old) or _COURTS.search(new) or a or b):
+        return
+    yield Signal(
+        S.MAJOR,
+        D.WEAKENS if b else D.STRENGTHENS,
+        (C.JURISDICTION, C.USER_RIGHTS),
+        "disputes: courts -> binding arbitration" if b else "disputes: arbitration -> courts",
+        "claims must now go to binding arbitration instead of a court"
+        if b
+        else "claims can now be brought in court instead of arbitration",
+    )
+
+
+# The legal ground for sending data abroad; swapping one for another changes the protection, and
+# whether for better is disputed (Privacy Shield was struck down; so may its successors be).
+_MECHANISMS = (
+    ("standard contractual clauses", re.compile(r"\bstandard contractual clauses\b|\bsccs?\b")),
+    ("Data Privacy Framework", re.compile(r"\bdata privacy framework\b|\bdpf\b")),
+    ("Privacy Shield", re.compile(r"\bprivacy shield\b")),
+    ("adequacy decision", re.compile(r"\badequacy (?:decision|finding|regulations?)\b")),
+    ("binding corporate rules", re.compile(r"\bbinding corporate rules\b|\bbcrs?\b")),
+)
+
+
+def _mechanisms(sentences: Iterable[Sentence]) -> set[str]:
+    return {name for s in sentences for name, rx in _MECHANISMS if rx.search(s.text)}
+
+
+@rule("transfer-mechanism")
+def transfer_mechanism(view: HunkView) -> Iterator[Signal]:
+    """The legal mechanism for transfers abroad (SCCs, an adequacy decision, a framework) changes
+    or is dropped."""
+    if view.moved:
+        return
+    old, new = _mechanisms(view.changed_old()), _mechanisms(view.changed_new())
+    if old == new or not old:
+        return
+    gone, added = sorted(old - new), sorted(new - old)
+    show = f"{', '.join(sorted(old))} -> {', '.join(sorted(new)) or 'none'}"
+    if added:
+        yield Signal(
+            S.MAJOR if gone else S.MINOR,  # one more ground alongside the old one: more specific
+            D.UNCLEAR if gone else D.NEUTRAL,
+            (C.JURISDICTION,),
+            f"transfer mechanism: {show}",
+            f"transfers abroad now rest on {' and '.join(added)} instead of {' and '.join(gone)}"
+            if gone
+            else f"transfers abroad now also rest on {' and '.join(added)}",
+        )
+    elif view.changed_new():
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS,
+            (C.JURISDICTION,),
+            f"transfer mechanism: {show}",
+            f"the policy no longer names {' and '.join(gone)} as the ground for transfers abroad",
+        )
+
+
 def _places(countries: set[str]) -> str:
     names = [_COUNTRY_NAMES.get(c, c.title()) for c in sorted(countries)]
     return (
