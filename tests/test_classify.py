@@ -1250,3 +1250,29 @@ class TestForumAndTransfers:
             "the EU-U.S. Data Privacy Framework.",
         )
         assert (f.severity, f.direction) == (Severity.MINOR, Direction.NEUTRAL)
+
+
+class TestControllerAndSources:
+    def test_a_new_controller_company_is_major(self) -> None:
+        f = judge(
+            "The data controller is Zephyr Networks Ltd., registered in Ireland.",
+            "The data controller is Zephyr Holdings Inc., registered in Ireland.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.NEUTRAL)
+        assert f.reasons == ("controller: Zephyr Networks Ltd -> Zephyr Holdings Inc",)
+
+    def test_the_controller_written_with_other_punctuation_is_not_a_change(self) -> None:
+        f = judge(
+            "The data controller is Zephyr Networks Ltd., registered in Ireland.",
+            "The data controller is Zephyr Networks Ltd, registered in Ireland.",
+        )
+        assert not f.material
+
+    def test_a_company_after_from_attacks_and_is_a_recipient_not_a_source(self) -> None:
+        f = judge(
+            "We use Cloudflare to protect our website from attacks.",
+            "We use Cloudflare to protect our website from attacks and Hotjar to record how "
+            "visitors use our pages.",
+        )
+        assert f.severity is Severity.MAJOR
+        assert any("Hotjar" in r for r in f.reasons)

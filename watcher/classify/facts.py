@@ -136,6 +136,48 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", plain)
 
 
+# Who is responsible for the data: "the data controller is X", "X is the controller", "operated by X".
+_CONTROLLER = re.compile(
+    r"\b(?:data )?controller (?:of|for|responsible for) [^.;]{0,60}?\bis (?P<a>[^,;()]{2,60}?)"
+    r"(?=,|;|\(|\.(?:\s|$)|$| (?:registered|located|incorporated|based|with|at|in)\b)|"
+    r"\b(?:the )?(?:data )?controller (?:is|will be) (?P<b>[^,;()]{2,60}?)"
+    r"(?=,|;|\(|\.(?:\s|$)|$| (?:registered|located|incorporated|based|with|at|in)\b)|"
+    r"(?P<c>[a-z0-9][\w&.-]*(?: [\w&.-]+){0,5}),? (?:\([^)]*\) )?(?:is|acts as) the (?:data )?controller\b"
+)
+
+
+def _controllers(sentences: Iterable[Sentence]) -> set[str]:
+    out = set()
+    for s in sentences:
+        if "controller" not in s.text:
+            continue
+        for m in _CONTROLLER.finditer(s.text):
+            name = (m.group("a") or m.group("b") or m.group("c") or "").strip(" .")
+            name = re.sub(r"^(?:the|our|we)\b ?", "", name)
+            if name and name not in ("we", "us"):
+                written = re.search(re.escape(name), s.raw, re.IGNORECASE)
+                out.add(written.group(0) if written else name)  # as the policy writes it
+    return out
+
+
+@rule("controller")
+def controller(view: HunkView) -> Iterator[Signal]:
+    """The company responsible for the data (the controller) changes."""
+    if view.moved:
+        return
+    old, new = _controllers(view.changed_old()), _controllers(view.changed_new())
+    if not old or not new or old == new:
+        return
+    show = f"{', '.join(sorted(old))} -> {', '.join(sorted(new))}"
+    yield Signal(
+        S.MAJOR,
+        D.NEUTRAL,
+        (C.JURISDICTION,),
+        f"controller: {show}",
+        f"the company responsible for your data is now {' and '.join(sorted(new))}",
+    )
+
+
 # Where a user's claims are heard: giving up the courts for arbitration (often with a class-action
 # waiver) takes away a way to enforce every promise of the policy.
 _ARBITRATION = re.compile(

@@ -114,6 +114,18 @@ _SOURCE = re.compile(r"\bfrom (?:\w+ ){0,3}$")
 _NOT_SOURCES = frozenset({"law enforcement", "government", "anyone"})
 
 
+def _from_source(clause: str, pos: int, terms: list[tuple[int, lx.Term, str]]) -> bool:
+    """Is the recipient at ``pos`` where data comes from ("from data brokers")? Across an "and"
+    only when a recipient stands between: "from brokers and social networks" but not "from
+    attacks and Hotjar"."""
+    m = _SOURCE.search(clause, 0, pos)
+    if m is None:
+        return False
+    if " and " not in m.group(0) and " or " not in m.group(0):
+        return True
+    return any(m.start() < p < pos and t.kind == "recipient" for p, t, _ in terms)
+
+
 def _resolve_includes(verbs: list[_Verb], last: list[_Verb]) -> list[_Verb]:
     """ "including"/"such as" lists take the verb of what they expand ("we share data, including
     your email"); with nothing before them they list what is collected ("this data includes")."""
@@ -176,7 +188,7 @@ def read(text: str) -> Practice:
             ]
             seen: set[str] = set()
             for group, sense, verb in targets:
-                if term.kind == "recipient" and _SOURCE.search(clause[:pos]):
+                if term.kind == "recipient" and _from_source(clause, pos, terms):
                     # "we obtain data from data brokers": a source of what is collected, not a
                     # recipient; "requests we received from authorities" is neither.
                     if group != "keep" or term.name in _NOT_SOURCES or "source" in seen:
