@@ -136,13 +136,14 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", plain)
 
 
-# Who is responsible for the data: "the data controller is X", "X is the controller", "operated by X".
+# Who is responsible for the data: "the data controller is X", "X is the controller".
 _CONTROLLER = re.compile(
     r"\b(?:data )?controller (?:of|for|responsible for) [^.;]{0,60}?\bis (?P<a>[^,;()]{2,60}?)"
     r"(?=,|;|\(|\.(?:\s|$)|$| (?:registered|located|incorporated|based|with|at|in)\b)|"
     r"\b(?:the )?(?:data )?controller (?:is|will be) (?P<b>[^,;()]{2,60}?)"
     r"(?=,|;|\(|\.(?:\s|$)|$| (?:registered|located|incorporated|based|with|at|in)\b)|"
-    r"(?P<c>[a-z0-9][\w&.-]*(?: [\w&.-]+){0,5}),? (?:\([^)]*\) )?(?:is|acts as) the (?:data )?controller\b"
+    r"(?P<c>[a-z0-9][\w&.-]*(?: [\w&.-]+){0,5}),? (?:\([^)]*\) )?(?:is|acts as) the "
+    r"(?:data )?controller\b"
 )
 
 
