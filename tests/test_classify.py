@@ -1276,3 +1276,38 @@ class TestControllerAndSources:
         )
         assert f.severity is Severity.MAJOR
         assert any("Hotjar" in r for r in f.reasons)
+
+
+class TestNamesMethodsAndWindows:
+    def test_a_processor_named_inside_its_disclosed_class_is_minor(self) -> None:
+        f = judge(
+            "We use a third-party email delivery provider to send transactional messages.",
+            "We use a third-party email delivery provider, currently Postmark, to send "
+            "transactional messages.",
+        )
+        assert (f.severity, f.direction) == (Severity.MINOR, Direction.NEUTRAL)
+        assert f.reasons == ("recipient named: none -> Postmark",)
+
+    def test_cipher_mode_change_is_a_minor_security_change(self) -> None:
+        f = judge(
+            "VPN traffic is encrypted with AES-256-CBC.",
+            "VPN traffic is encrypted with AES-256-GCM.",
+        )
+        assert f.severity is Severity.MINOR
+        assert f.categories == (Category.SECURITY,)
+
+    def test_2fa_spelled_out_and_abbreviated_is_the_same_method(self) -> None:
+        f = judge(
+            "We offer two-factor authentication for all accounts.",
+            "We offer two-factor authentication (2FA) for every account.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_a_shorter_window_to_object_weakens_and_is_not_retention(self) -> None:
+        f = judge(
+            "Customer may object to a new subprocessor within 30 days of being notified.",
+            "Customer may object to a new subprocessor within 10 days of being notified.",
+        )
+        assert (f.severity, f.direction) == (Severity.MINOR, Direction.WEAKENS)
+        assert f.reasons == ("window to act: 30 days -> 10 days",)
+        assert Category.RETENTION not in f.categories

@@ -30,7 +30,13 @@ D = Direction
 _KEPT = re.compile(r"\b(?:retain|retains|retained|retention|store[sd]?|kept|keep|keeps)\b")
 
 
-_PERIOD_NAMES = {"retention": "retention period"}
+_PERIOD_NAMES = {"retention": "retention period", "window to act": "time you have to act"}
+# The time a user has to do something ("you may object within 30 days"): shorter is worse.
+_USER_WINDOW = re.compile(
+    r"\b(?:you|customers?|users?|controller|subscribers?)\b[^.;]{0,40}?\b(?:may|can|must|have|has)"
+    r"\b[^.;]{0,15}?\b(?:object|opt out|cancel|withdraw|appeal|dispute|contest|claim a refund|"
+    r"request a refund)\b[^.;]{0,60}?\bwithin\b"
+)
 
 
 def _period_pairs(view: HunkView) -> list[tuple[list[Sentence], list[Sentence]]]:
@@ -60,7 +66,11 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
         text = " ".join(s.text for s in news)
         topics = {c for s in news for c in s.practice.categories} | view.heading_categories
         cats: tuple[Category, ...]
-        if NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in topics:
+        if _USER_WINDOW.search(text):
+            longer_is_worse, cats, what = False, (C.USER_RIGHTS,), "window to act"
+            if "processor" in text:
+                cats = (C.SHARING, C.USER_RIGHTS)
+        elif NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in topics:
             longer_is_worse, cats, what = False, (C.POLICY_CHANGES,), "notice period"
         elif BREACH.search(text) and NOTIFY.search(text):
             longer_is_worse, cats, what = True, (C.SECURITY,), "breach notice delay"
@@ -79,7 +89,7 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
         )
         if core:
             cats = (C.VPN_LOGGING, *cats)
-        severity = S.MINOR if what == "response time" else S.MAJOR
+        severity = S.MINOR if what in ("response time", "window to act") else S.MAJOR
         if worse and core:
             severity = S.CRITICAL
         yield Signal(
@@ -134,6 +144,59 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     else:
         plain = f"the policy {'now names' if after else 'no longer names'} {after or before}"
     yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", plain)
+
+
+# A company named as it is introduced: "currently Postmark", "such as Plausible", "(Hetzner)".
+# Names are read from the text as written: a capitalised word after one of these cues.
+_NAMED = re.compile(
+    r"\b(?:currently|namely|such as|including|like|e\.g\.,?|i\.e\.,?|provided by|operated by|"
+    r"hosted (?:by|on|with|at)|powered by|run by|supplied by)\s+"
+    r"([A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2})|"
+    r"\((?:currently |e\.g\.,? )?([A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2})\)"
+)
+_NOT_NAMES = frozenset(
+    {"EU", "EEA", "UK", "US", "USA", "GDPR", "CCPA", "DPA", "SCCs", "Services", "Service", "Site"}
+)
+
+
+def _named(s: Sentence) -> set[str]:
+    if not any(c.kind == "recipient" for c in s.practice.claims):
+        return set()  # only a name inside a disclosed class of recipients is one of them
+    known = " ".join(c.phrase for c in s.practice.claims).lower()
+    return {
+        name
+        for m in _NAMED.finditer(s.raw)
+        for name in (m.group(1) or m.group(2),)
+        if name not in _NOT_NAMES and name.lower() not in known
+    }
+
+
+@rule("named-recipient")
+def named_recipient(view: HunkView) -> Iterator[Signal]:
+    """A company the lexicon does not know is named inside a class of recipients the sentence
+    already discloses ("a delivery provider, currently Postmark"), or is no longer named."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        old, new = _named(o), _named(n)
+        if old == new or (old and not _named_differs(old, new)):
+            continue
+        added, gone = sorted(new - old), sorted(old - new)
+        cats = tuple(sorted((w.topics(o) | w.topics(n)) & {C.SHARING, C.TRACKING})) or (C.SHARING,)
+        show = f"{', '.join(gone) or 'none'} -> {', '.join(added) or 'none'}"
+        yield Signal(
+            S.MINOR,
+            D.NEUTRAL,
+            cats,
+            f"recipient named: {show}",
+            f"{' and '.join(added)} {'is' if len(added) == 1 else 'are'} now named"
+            if added and not gone
+            else f"the named recipient changed ({show})",
+        )
+
+
+def _named_differs(old: set[str], new: set[str]) -> bool:
+    return {n.lower() for n in old} != {n.lower() for n in new}
 
 
 # Who is responsible for the data: "the data controller is X", "X is the controller".

@@ -264,17 +264,22 @@ _METHOD = re.compile(
     r"\b(?:\d+[- ]bit (?:aes|rsa)|bcrypt|argon2\w*|scrypt|pbkdf2|sha-?\d+|md5|aes(?:-?\d+)?|"
     r"rsa(?:-?\d+)?|chacha20|"
     r"wireguard|openvpn|ipsec|salt(?:ed|s)?|hash(?:es|ed|ing)?|encrypt(?:s|ed|ion)?|tokeni[sz]\w+|"
-    r"end-to-end|zero-knowledge|full-disk|at rest|in transit|two-factor|2fa|plain ?text)\b"
+    r"end-to-end|zero-knowledge|full-disk|at rest|in transit|two-factor|2fa|plain ?text|"
+    r"gcm|cbc|ctr|ecb|poly1305)\b"
 )
 _STEM = re.compile(r"(?<=[a-z]{3})(?:es|ed|ing|ion|s)$")  # not the "es" of "aes"
 
 
+_SAME_METHOD = {"2fa": "two-factor", "plaintext": "plain text"}
+
+
 def _methods(s: Sentence) -> set[str]:
-    return {_STEM.sub("", m.group(0)) for m in _METHOD.finditer(s.text)}
+    found = (_STEM.sub("", m.group(0)) for m in _METHOD.finditer(s.text))
+    return {_SAME_METHOD.get(m, m) for m in found}
 
 
 _KEYED = re.compile(r"^(?:(aes|rsa|sha)-?(\d+)|(\d+)[- ]bit (aes|rsa))$")
-_BROKEN = frozenset({"md5", "sha-1", "sha1", "plain text", "plaintext"})
+_BROKEN = frozenset({"md5", "sha-1", "sha1", "plain text", "ecb"})
 
 
 def _key_lengths(methods: set[str]) -> dict[str, int]:
