@@ -1311,3 +1311,85 @@ class TestNamesMethodsAndWindows:
         assert (f.severity, f.direction) == (Severity.MINOR, Direction.WEAKENS)
         assert f.reasons == ("window to act: 30 days -> 10 days",)
         assert Category.RETENTION not in f.categories
+
+
+class TestParaphrasesStayCosmetic:
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            (
+                "If we become aware of a breach of your personal data, we will notify you within "
+                "72 hours.",
+                "We will let you know within seventy-two hours of becoming aware of any breach of "
+                "your personal data.",
+            ),
+            (
+                "Our service is not intended for anyone under the age of sixteen (16).",
+                "Our service is not intended for people younger than 16.",
+            ),
+            (
+                "Tidewire does not store connection timestamps, your real IP address, or the IP "
+                "address assigned to you by our servers.",
+                "Tidewire stores neither connection timestamps, nor your real IP address, nor the "
+                "IP address our servers assign to you.",
+            ),
+            (
+                "We keep invoices for the period required by the accounting laws of Estonia.",
+                "Invoices are retained for as long as Estonian accounting law requires.",
+            ),
+            (
+                "Stridely uses your height and weight to calculate the calories you burn during a "
+                "workout and for no other reason.",
+                "Stridely uses your height and weight only to work out how many calories you burn "
+                "while exercising.",
+            ),
+            (
+                "Nothing in this policy limits any rights you have under applicable data "
+                "protection law.",
+                "Your rights under applicable data protection law are not limited by anything in "
+                "this policy.",
+            ),
+            (
+                "This policy does not apply to websites run by our customers that embed the "
+                "Metricula script.",
+                "Customers who embed the Metricula script on their websites are responsible for "
+                "them; this policy does not cover those websites.",
+            ),
+            (
+                "Except as described in this policy, we don't give your information to anyone.",
+                "Except as described in this policy, we do not hand your information to anyone.",
+            ),
+        ],
+    )
+    def test_same_practice_in_other_words_is_not_material(self, old: str, new: str) -> None:
+        f = judge(old, new)
+        assert not f.material, f.reasons
+
+
+class TestRecipientsAndFieldsTheLexiconNowKnows:
+    def test_sharing_with_the_manufacturer_as_well_as_the_courier_is_a_new_class(self) -> None:
+        f = judge(
+            "We share your order details with the courier that delivers your parcel.",
+            "We share your order details with the courier that delivers your parcel and with the "
+            "manufacturer of the product, which handles warranty claims.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert any("manufacturers" in r for r in f.reasons)
+
+    def test_connect_times_described_in_words_now_kept_is_critical(self) -> None:
+        f = judge(
+            "Tidewire VPN does not keep any record of the time at which you connect to our "
+            "servers, nor of the server location you selected.",
+            "Tidewire VPN keeps a record of the time at which you connect to our servers, but not "
+            "of the server location you selected.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert Category.VPN_LOGGING in f.categories
+
+    def test_uploading_the_address_book_it_never_uploaded_is_major(self) -> None:
+        f = judge(
+            "Chatterloom compares your address book with our user list on your phone and never "
+            "uploads it.",
+            "Chatterloom uploads your address book to our servers to find friends.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)

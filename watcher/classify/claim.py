@@ -75,6 +75,7 @@ _ONLY_IF = re.compile(
     r"\bonly\b.*\b(?:if|when|where|in response to|upon|with your (?:prior |express )?consent|"
     r"to the extent|as required|pursuant to|under|while|during)\b"
 )
+_NO_OTHER = re.compile(r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b")
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
 
 
@@ -105,6 +106,8 @@ def clause_level(clause: str) -> int:
 
 def level_of(clause: str) -> int:
     """``clause_level`` of a clause whose "do not track" is already read as "dnt"."""
+    if "no other" in clause and _NO_OTHER.search(clause):
+        return NOT_EXCEPT  # "for X and for no other reason" is "only for X"
     negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
     if negated:
         if _has(_EXCEPTION, clause):

@@ -37,6 +37,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
             (
                 rf"(?:assigned|outgoing|vpn|exit|egress|shared|server|vpn server)[- ]{_IP}",
                 rf"{_IP} (?:assigned|allocated) (?:to you|by (?:us|our servers?))",
+                rf"{_IP} (?:that )?(?:we|our (?:vpn )?servers?|the (?:vpn )?servers?) "
+                r"(?:assigns?|allocates?|gives?) (?:to )?you",
             ),
         ),
         (
@@ -57,6 +59,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"(?:login|log-in|connect(?:ion)?) (?:and disconnect(?:ion)? )?times?",
                 r"when you (?:connect|log in|logged in|connected)",
                 r"(?:the )?times? (?:when )?you (?:connect|connected|log in|logged in)",
+                r"(?:the )?times? (?:at which|when) you (?:connect|disconnect|log in|log off)",
             ),
         ),
         (
@@ -197,6 +200,16 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             ),
         ),
         ("contacts", (r"contact lists?", r"address books?", r"your contacts")),
+        (
+            "interaction data",
+            (
+                r"session[- ]replays?(?: software| tools?| scripts?)?",
+                r"session recordings?",
+                r"mouse movements?",
+                r"keystrokes?",
+                r"(?:clicks|taps),? (?:and )?(?:scrolls|scrolling|swipes)",
+            ),
+        ),
         ("photos", (r"photos?", r"camera", r"microphone", r"media files", r"camera roll")),
         ("referenced data", (r"(?:this|such|that|these|the above) (?:information|data)",)),
         ("biometrics", (r"biometric(?: data| information| identifiers)?", r"face ?prints?")),
@@ -263,6 +276,21 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         ),
         ("data brokers", (r"data brokers?",)),
         (
+            "insurers",
+            (r"(?:health |life |car )?insurers?", r"insurance (?:companies|company|providers?)"),
+        ),
+        ("employers", (r"(?:your )?employers?",)),
+        ("manufacturers", (r"manufacturers?", r"device makers?")),
+        (
+            "delivery services",
+            (
+                r"couriers?",
+                r"delivery (?:partners?|companies|company|services?)",
+                r"shipping (?:partners?|carriers?|companies|company)",
+                r"postal services?",
+            ),
+        ),
+        (
             "affiliates",
             (
                 r"affiliate(?:s|d companies)",
@@ -293,12 +321,12 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         (
             "service providers",
             (
-                r"(?:third[- ]party )?service providers",
-                r"vendors",
+                r"(?:third[- ]party |external |outside |e-?mail |cloud |it )?service providers?",
+                r"vendors?",
                 r"(?:sub-?)?processors",
-                r"contractors",
-                r"hosting providers",
-                r"suppliers",
+                r"(?:outsourced |external |independent )?(?:\w+ )?contractors?",
+                r"hosting providers?",
+                r"suppliers?",
             ),
         ),
         (

@@ -157,6 +157,7 @@ def clauses(text: str) -> list[str]:
 _LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?:if|when|where)\b")
 
 
+_PRONOUN = re.compile(r" ?(?:\w+ ){0,2}?(?:it|them)\b")
 _SPEAKER = re.compile(r"\b(?:we|our|us|you|your)\b")
 
 
@@ -170,6 +171,7 @@ def read(text: str) -> Practice:
     claims: list[Claim] = []
     verbs: dict[str, int] = {}
     last: list[_Verb] = []
+    last_terms: list[tuple[int, lx.Term, str]] = []
     for clause in clauses(DNT.sub("dnt", text)):
         level = level_of(clause)  # the clause is cut from text whose "do not track" is "dnt"
         exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
@@ -179,8 +181,18 @@ def read(text: str) -> Practice:
             verbs[v[2]] = max(verbs.get(v[2], -1), level)
         if RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
             terms = []  # the right or the definition is the claim, not the data it names
+        elif not terms and found_verbs and last_terms:
+            # "... your address book, and never uploads it": the pronoun after the verb stands
+            # for what the clause before named.
+            m = _PRONOUN.match(clause, found_verbs[0][1])
+            if m is not None:
+                terms = [(m.start(), term, phrase) for _, term, phrase in last_terms[-1:]]
+        if terms:
+            last_terms = [t for t in terms if t[1].kind in ("data", "vpn")] or last_terms
         for pos, term, phrase in terms:
             bound = _bound_verbs(clause, pos, found_verbs) if found_verbs else last
+            if not bound and term.name == "anyone":
+                continue  # "not intended for anyone under 16": no one receives anything
             # What follows "except"/"unless" in a negated clause is what is allowed after all.
             item_level = MAY if exception is not None and pos > exception.start() else level
             targets = [(v[2], v[3], v[4]) for v in bound] or [

@@ -127,6 +127,11 @@ _SCOPE_WORDS = frozenset(
     {
         *("policy", "privacy", "notice", "statement", "applie", "apply", "cover", "covers"),
         *("govern", "governs", "governed", "doe", "not", "only", "separate", "own", "also", "well"),
+        # verbs and qualifiers that say how a product is reached, not which product it is
+        *("run", "operated", "operate", "provided", "provide", "offered", "offer", "made", "make"),
+        *("used", "use", "owned", "embed", "embedded", "responsible", "there", "where", "when"),
+        *("including", "include", "visit", "access", "through", "via", "those", "such", "thi"),
+        *("them", "they", "it", "its", "their"),
     }
 )
 

@@ -40,16 +40,19 @@ _WORD_NUMBERS = {
     "sixteen": 16,
     "seventeen": 17,
     "eighteen": 18,
-    "twenty": 20,
-    "twenty-four": 24,
-    "thirty": 30,
-    "forty-five": 45,
-    "sixty": 60,
-    "ninety": 90,
+    "nineteen": 19,
     "a": 1,
     "an": 1,
     "a single": 1,
 }
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+for _tens, _value in _TENS.items():  # "seventy-two", "twenty four": every number up to 99
+    _WORD_NUMBERS[_tens] = _value
+    for _unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"):
+        _WORD_NUMBERS[f"{_tens}-{_unit}"] = _WORD_NUMBERS[f"{_tens} {_unit}"] = (
+            _value + _WORD_NUMBERS[_unit]
+        )
 _UNIT_SECONDS = {
     "second": 1,
     "minute": 60,

@@ -322,8 +322,11 @@ def verb_negation(view: HunkView) -> Iterator[Signal]:
             )
 
 
-_UNIVERSAL = re.compile(r"\b(?:all|every|each|any|entire|whole)\b")
-_PARTIAL = re.compile(r"\b(?:some|certain|selected|most|parts? of|portions? of|specific|limited)\b")
+_UNIVERSAL = re.compile(r"\b(?:all|every|each|any|entire|whole|anything|everything)\b")
+# "limited" as in "a limited set", not as in "your rights are not limited by this policy"
+_PARTIAL = re.compile(
+    r"\b(?:some|certain|selected|most|parts? of|portions? of|specific|(?<!not )limited(?! by))\b"
+)
 
 
 def _protective(s: Sentence) -> bool:
