@@ -1393,3 +1393,89 @@ class TestRecipientsAndFieldsTheLexiconNowKnows:
             "Chatterloom uploads your address book to our servers to find friends.",
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+
+
+class TestPromisesAndBasesFromHoldout6:
+    def test_deleting_a_no_sale_promise_on_unnamed_data_is_critical(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "Metricula will never sell the metrics it collects from your visitors.",
+                "",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+        assert "promise deleted: 'never sell'" in f.reasons
+
+    def test_deleting_an_inactive_account_deletion_promise_weakens(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "We delete inactive free accounts after 12 months without a sign-in.",
+                "",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "promise deleted: 'delete'" in f.reasons
+
+    def test_consent_replaced_by_legitimate_interest_weakens(self) -> None:
+        f = judge(
+            "We use your workout history to send you training tips, but only with your consent.",
+            "We use your workout history to send you training tips where we have a legitimate "
+            "interest in doing so.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons == ("consent: opt-in -> legitimate interest",)
+
+    def test_switched_off_unless_turned_on_is_opt_in(self) -> None:
+        f = judge(
+            "Personalised recommendations are switched on by default; you can turn them off in "
+            "your account settings.",
+            "Personalised recommendations stay switched off unless you turn them on in your "
+            "account settings.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS)
+
+    def test_client_side_encryption_moved_to_provider_held_keys_weakens(self) -> None:
+        f = judge(
+            "Files are encrypted on your device before upload, and we never hold the keys.",
+            "Files are encrypted on our servers using keys that we manage.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons[0] == (
+            "weaker encryption: zero-knowledge encryption -> server-side encryption"
+        )
+
+    def test_notice_by_banner_instead_of_email_weakens(self) -> None:
+        f = judge(
+            "We will notify you of material changes by email.",
+            "We will notify you of material changes by displaying a banner on our website.",
+            heading="Changes to this policy",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+
+    def test_pseudonymised_data_carved_out_of_personal_data_is_major(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.ADDED,
+                "",
+                "Pseudonymised data, such as hashed email addresses, is not treated as personal "
+                "information under this policy.",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons == ("new definition: pseudonymised data is not personal data",)
+
+    def test_typos_fixed_around_an_encryption_promise_are_cosmetic(self) -> None:
+        f = judge(
+            "Your vault is encrpyted with AES-256 before it leaves you device.",
+            "Your vault is encrypted with AES-256 before it leaves your device.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_not_to_now_is_never_read_as_a_typo(self) -> None:
+        f = judge(
+            "We do not share your email address with advertisers.",
+            "We do now share your email address with advertisers.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)

@@ -75,6 +75,7 @@ _ONLY_IF = re.compile(
     r"\bonly\b.*\b(?:if|when|where|in response to|upon|with your (?:prior |express )?consent|"
     r"to the extent|as required|pursuant to|under|while|during)\b"
 )
+_IDLE = re.compile(r"\b(?:days?|weeks?|months?|years?|period|time) without\b")
 _NO_OTHER = re.compile(r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b")
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
 
@@ -108,6 +109,8 @@ def level_of(clause: str) -> int:
     """``clause_level`` of a clause whose "do not track" is already read as "dnt"."""
     if "no other" in clause and _NO_OTHER.search(clause):
         return NOT_EXCEPT  # "for X and for no other reason" is "only for X"
+    if "without" in clause:  # "after 12 months without a sign-in" denies nothing
+        clause = _IDLE.sub("idle", clause)
     negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
     if negated:
         if _has(_EXCEPTION, clause):

@@ -28,7 +28,9 @@ _DIRECT = re.compile(
     r"\b(?:(?:by|via|through) (?:an? )?(?:e-?mail|in-app|push|sms|text message|direct message)|"
     r"e-?mail(?:ing)? you|send(?:ing)? you|(?:notify|inform|tell|contact|alert)(?:ing)? you "
     r"(?:directly|personally|individually)|in-app (?:notifications?|messages?|notices?)|"
-    r"push notifications?|to the e-?mail address (?:associated|linked|on file|you))\b"
+    r"push notifications?|to the e-?mail address (?:associated|linked|on file|you)|"
+    r"(?:notify|inform|tell|alert)(?:ing)? you (?:of|about) [^.;]{0,40}? (?:by|via) (?:an? )?"
+    r"(?:e-?mail|in-app|push|sms|text message|letter|post))\b"
 )
 # Notice given before the change applies.
 _ADVANCE = re.compile(
@@ -60,11 +62,16 @@ class _Terms:
 _SUBJECT_WORDS = gate_words(_SUBJECT)  # one of them is in every match: tested first
 
 
-def _terms(sentences: Sequence[Sentence]) -> _Terms | None:
+# Under a "Changes to this policy" heading, "material changes" needs no "policy" to be about it.
+_CHANGE_WORD = re.compile(r"\b(?:modif\w*|amend\w*|chang(?:e|es|ed|ing)|updat\w*|revis\w*)\b")
+
+
+def _terms(sentences: Sequence[Sentence], under_heading: bool = False) -> _Terms | None:
     found = [
         s
         for s in sentences
-        if any(map(s.text.__contains__, _SUBJECT_WORDS)) and _SUBJECT.search(s.text)
+        if (any(map(s.text.__contains__, _SUBJECT_WORDS)) and _SUBJECT.search(s.text))
+        or (under_heading and _CHANGE_WORD.search(s.text))
     ]
     if not found:
         return None
@@ -84,7 +91,8 @@ def change_notice(view: HunkView) -> Iterator[Signal]:
     """How users are told of changes to the policy changes: directly or not, ahead or not."""
     if view.moved:
         return
-    old, new = _terms(view.changed_old()), _terms(view.changed_new())
+    heading = Category.POLICY_CHANGES in view.heading_categories
+    old, new = _terms(view.changed_old(), heading), _terms(view.changed_new(), heading)
     if old is None or new is None:
         return  # a notice sentence added or removed whole is read by the practice rules
     found: list[tuple[bool, bool, str]] = []  # (weakens, stated now, what)

@@ -252,14 +252,18 @@ def read(text: str) -> Practice:
     )
 
 
+# An aside between a subject and its verb: "pseudonymised data, such as hashed emails, is not ...".
+_ASIDE = re.compile(r"\([^)]*\)|,\s*(?:such as|e\.g\.|for example|including|like)\b[^,;:]*,")
+
+
 def _definition_claims(text: str) -> list[Claim]:
     out: list[Claim] = []
     if "personal" not in text:
         return out
     for m in DEFINITION.finditer(text):
-        subject = re.split(
-            r"[,;:]|\b(?:that|which|and|but)\b", text[max(0, m.start() - 80) : m.start()]
-        )[-1]
+        before = _ASIDE.sub("", text[max(0, m.start() - 120) : m.start()])
+        parts = re.split(r"[,;:]|\b(?:that|which|and|but)\b", before)
+        subject = next((p for p in reversed(parts) if p.strip()), "")
         level = NOT if m.group("neg") else DO
         terms = _terms(subject)[-1:]
         if not terms:  # "aggregated or de-identified information is not personal data"

@@ -32,7 +32,7 @@ RIGHTS = (
     ),
     ("audit", re.compile(r"\b(?:audit|on-site inspection|inspect)")),
     ("objection", re.compile(r"\bobject\b")),
-    ("restriction", re.compile(r"\brestrict")),
+    ("restriction", re.compile(r"\b(?:restrict|limit)")),
     ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
     ("withdraw consent", re.compile(r"\bwithdraw")),
     ("complaint", re.compile(r"\b(?:complain|lodge)")),
@@ -40,7 +40,8 @@ RIGHTS = (
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller) (?:can|may|are "
     r"entitled to|is entitled to|have the option to|has the right to) (?:request|ask|exercise|"
-    r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit))\b|"
+    r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
+    r"limit|restrict))\b|"
     r"\b(?:to|can|may) opt[- ]out of\b"
 )
 # The user's own right to walk away (a provider's "we may terminate your account" is not one).
@@ -60,16 +61,19 @@ RETROACTIVE = re.compile(
 # collected after it, or older data stays under the version it was collected under.
 PROSPECTIVE = re.compile(
     r"\bonly (?:to )?(?:the )?(?:personal )?(?:information|data) (?:that )?(?:we |is |are )?"
-    r"collected (?:after|from|following|once)|"
+    r"(?:collected|gathered|obtained|received|collect|gather|obtain|receive) "
+    r"(?:after|from|following|once)|"
     r"\b(?:continue to be|remain|remains|will be|shall be|stay|stays) governed by (?:that|the "
     r"(?:earlier|previous|prior|older|original)|the version|the terms) |"
     r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)"
 )
 # Changes applied to everything already held: "any changes will apply to all information we hold".
 ALL_HELD = re.compile(
-    r"\bappl(?:y|ies) to all (?:of )?(?:the |your )?(?:personal )?(?:information|data)"
+    r"\b(?:appl(?:y|ies) to|covers?|governs?) all (?:of )?(?:the |your )?(?:personal )?"
+    r"(?:information|data)"
     r"(?: (?:that )?we (?:hold|have|keep|store|process)| about you)"
 )
+_PROSPECTIVE_GATE = ("collected", "gather", "obtain", "receive", "governed", "already")
 _CHANGES = re.compile(r"\b(?:changes?|revisions?|updates?|amendments?|revised|updated|new version)")
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
@@ -119,7 +123,21 @@ _PROTECTION = (
     ("encryption at rest", re.compile(r"\bat rest\b")),
     ("encryption in transit", re.compile(r"\bin transit\b")),
     ("end-to-end encryption", re.compile(r"\bend-to-end\b")),
-    ("zero-knowledge encryption", re.compile(r"\b(?:zero[- ]knowledge|client[- ]side)\b")),
+    (
+        "zero-knowledge encryption",
+        re.compile(
+            r"\b(?:zero[- ]knowledge|client[- ]side|on[- ]device|on your (?:device|phone|computer)|"
+            r"before (?:it |they )?(?:leaves?|leaving) your device|before (?:upload|uploading|"
+            r"(?:it|they) (?:is|are) uploaded))\b"
+        ),
+    ),
+    (
+        "server-side encryption",
+        re.compile(
+            r"\b(?:server[- ]side|on our servers|keys (?:that )?we (?:manage|hold|control|keep)|"
+            r"we (?:manage|hold|control|keep) the keys)\b"
+        ),
+    ),
 )
 # Encryption the provider itself cannot undo: stronger than any encryption it holds the keys to.
 PROVIDER_BLIND = frozenset({"end-to-end encryption", "zero-knowledge encryption"})
@@ -202,7 +220,7 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
             item = ""
         if item:
             out.append(Claim("notify", item, "notice", level, -1, m.group(0), item, "", clause))
-    m = PROSPECTIVE.search(clause) if ("collected" in clause or "governed" in clause) else None
+    m = PROSPECTIVE.search(clause) if any(map(clause.__contains__, _PROSPECTIVE_GATE)) else None
     if m:  # the protection itself: previously collected data is not touched by the change
         return [
             *out,
@@ -219,7 +237,11 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
             ),
         ]
     m = RETROACTIVE.search(clause) if _may_match(RETROACTIVE, clause) else None
-    if m is None and "appl" in clause and _CHANGES.search(sentence):
+    if (
+        m is None
+        and ("appl" in clause or "cover" in clause or "govern" in clause)
+        and (_CHANGES.search(sentence))
+    ):
         m = ALL_HELD.search(clause)
     if m:
         out.append(

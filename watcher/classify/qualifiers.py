@@ -141,12 +141,17 @@ _OPT_IN = re.compile(
     r"\b(?:opt(?:s|ed)?[- ]in|only (?:after|if|when|with) (?:you (?:give|have given|consent)|"
     r"your (?:prior |express )?consent)|with your (?:prior |express )?consent|"
     r"(?:ask|asks|request) (?:for )?your (?:permission|consent)|"
-    r"after you (?:give|have given) (?:us )?your consent)\b"
+    r"after you (?:give|have given) (?:us )?your consent|"
+    r"(?:off|disabled) (?:by default|unless you (?:turn|switch) (?:it|them) on)|"
+    r"switched off unless|unless you (?:turn|switch) (?:it |them )?on)\b"
 )
 _OPT_OUT = re.compile(
     r"\b(?:opt(?:s|ed)?[- ]out|unsubscribe|disable (?:them|it|this|these)|turn (?:them|it) off|"
-    r"withdraw your consent|object to)\b"
+    r"withdraw your consent|object to|(?:on|enabled|active) by default|(?:turn|switch) (?:them|it) "
+    r"off)\b"
 )
+# A legal basis that does not ask the user at all: as with an opt-out, the practice just runs.
+_NOT_ASKED = re.compile(r"\blegitimate interests?\b")
 # Consent read into the use of the service: the user is never asked, as with an opt-out.
 _IMPLIED = re.compile(
     r"\b(?:(?:by|when you|if you|as you|once you) continu(?:e|ing) to (?:use|browse|visit)|"
@@ -165,10 +170,11 @@ def consent_mode(view: HunkView) -> Iterator[Signal]:
             continue
         out = n if old_in else o
         implied = bool(_hit(_IMPLIED, out.text))
-        if not implied and not _hit(_OPT_OUT, out.text):
+        interest = bool(_hit(_NOT_ASKED, out.text))
+        if not implied and not interest and not _hit(_OPT_OUT, out.text):
             continue
         worse = old_in
-        other = "implied by use" if implied else "opt-out"
+        other = "implied by use" if implied else "legitimate interest" if interest else "opt-out"
         cats = tuple(sorted((w.topics(n) | w.topics(o)) & {C.PURPOSE, C.TRACKING})) or (C.PURPOSE,)
         yield Signal(
             S.MAJOR,

@@ -99,7 +99,9 @@ IMMEDIATE = re.compile(
     r"you close (?:your|the) browser)|at the end of (?:your|the) browser session|"
     r"at the end of (?:each|every|your|the) (?:session|connection)|"
     r"as soon as (?:the |your |an? )?[a-z -]{1,40}? (?:is|are|has been|have been) "
-    r"(?:complete|completed|finished|done|over|verified))\b"
+    r"(?:complete|completed|finished|done|over|verified)|"
+    r"as soon as [a-z -]{1,60}? (?:has|have) (?:downloaded|received|read|opened|delivered) "
+    r"(?:it|them))\b"
 )
 AGE = re.compile(
     r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"

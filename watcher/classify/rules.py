@@ -17,7 +17,7 @@ from watcher.classify import weigh as w
 from watcher.classify.promises import PROVIDER_BLIND
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
-from watcher.models import Category, Direction, Severity
+from watcher.models import Category, Direction, HunkKind, Severity
 
 C = Category
 S = Severity
@@ -73,7 +73,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in old or key in old_all or key in handled:
             continue
         c = w.most_permissive(claims)
-        if w.respelled(c.phrase, view.changed_old()):
+        if w.respelled(c.phrase, view.changed_old()) or w.only_typos(c.clause, view.changed_old()):
             continue  # a typo fixed: "your trafic" -> "your traffic"
         if _unqualified(c, old_all):
             continue  # "never sell your data" -> "never sell your data to anyone"
@@ -97,6 +97,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 cats,
                 f"new right: {w.label(c)}"
                 if c.kind == "right"
+                else f"new definition: {w.label(c)} is personal data"
+                if c.kind == "definition"
                 else f"new promise: '{w.quote(c)}' {w.label(c)}",
                 f"the policy now says {w.say(c.clause)}",
             )
@@ -132,14 +134,16 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 severity,
                 direction,
                 cats,
-                f"{what}: {w.label(c)} ('{w.quote(c)}')",
+                f"new definition: {w.label(c)} is not personal data"
+                if c.kind == "definition"
+                else f"{what}: {w.label(c)} ('{w.quote(c)}')",
                 f"the policy now says {w.say(c.clause)}",
             )
     for key, claims in old.items():
         if key in new or key in new_all or key in handled:
             continue
         c = min(claims, key=lambda x: x.permissiveness)
-        if w.respelled(c.phrase, view.changed_new()):
+        if w.respelled(c.phrase, view.changed_new()) or w.only_typos(c.clause, view.changed_new()):
             continue  # a word of it misspelt now
         if _unqualified(c, new_all):
             continue  # "never sell your data to anyone" -> "never sell your data"
@@ -357,3 +361,38 @@ def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
             "narrowed: " + ("a promise" if weakens else "a practice") + " now covers less",
             w.contrast(o.raw, n.raw),
         )
+
+
+def _verb_promises(s: Sentence) -> list[tuple[str, int]]:
+    """Promises a sentence makes with a verb alone, on no data type the lexicon knows ("we will
+    never sell the metrics we collect", "we delete inactive accounts after a year")."""
+    if s.practice.claims or not s.practice.verbs:
+        return []  # the practice rules compare what it says
+    group, level = next(iter(s.practice.verbs.items()))  # the first verb: the one that promises
+    sense = _SENSE[group]
+    return [(group, level)] if cl.permissiveness(level, sense) <= cl.NOT_CURRENTLY else []
+
+
+_SENSE = {group: sense for group, sense, _ in lx.VERB_GROUPS}
+
+
+@rule("verb-promise")
+def verb_promise(view: HunkView) -> Iterator[Signal]:
+    """A paragraph added or deleted whole holds a promise made with a verb alone."""
+    kind = view.hunk.kind
+    if kind not in (HunkKind.ADDED, HunkKind.REMOVED):
+        return
+    added = kind is HunkKind.ADDED
+    for s in view.new if added else view.old:
+        for group, level in _verb_promises(s):
+            words = group if level == cl.DO else f"{cl.LEVEL_WORDS[level]} {group}"
+            cats = tuple(sorted(w.topics(s) - {C.CONTACT} | view.heading_categories)) or (
+                (C.RETENTION,) if group == "delete" else (C.SHARING,) if group == "sell" else ()
+            )
+            yield Signal(
+                S.MAJOR if added or group != "sell" else S.CRITICAL,
+                D.STRENGTHENS if added else D.WEAKENS,
+                cats,
+                f"{'new promise' if added else 'promise deleted'}: '{words}'",
+                f"the policy {'now says' if added else 'no longer says'} {w.say(s.raw)}",
+            )

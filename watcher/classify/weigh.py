@@ -296,6 +296,17 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def only_typos(text: str, others: Iterable[Sentence]) -> bool:
+    """Does ``text`` differ from the other side only by words spelt otherwise ("Your vault is
+    encrpyted before it leaves you device" -> "... encrypted ... your device")?"""
+    other = {word for s in others for word in _LETTERS.findall(s.text)}
+    missing = [word for word in _LETTERS.findall(text) if word not in other]
+    # Five letters at least: "not" -> "now" is one letter and the opposite promise.
+    return bool(missing) and all(
+        len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in missing
+    )
+
+
 def respelled(phrase: str, others: Iterable[Sentence]) -> bool:
     """Is ``phrase`` on the other side with a word spelt otherwise ("your trafic" -> "your
     traffic")? The lexicon knows only the right spelling, so fixing a typo would otherwise read
