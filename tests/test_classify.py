@@ -1479,3 +1479,13 @@ class TestPromisesAndBasesFromHoldout6:
             "We do now share your email address with advertisers.",
         )
         assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+
+
+def test_a_reordered_sentence_whose_reference_names_the_same_data_is_cosmetic() -> None:
+    f = judge(
+        "We have no way of knowing which websites you visited while connected, because we never "
+        "record that information.",
+        "Since we never record which websites you visit while connected, we have no way of "
+        "knowing them.",
+    )
+    assert not f.material, f.reasons

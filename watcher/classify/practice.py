@@ -181,6 +181,15 @@ def read(text: str) -> Practice:
             verbs[v[2]] = max(verbs.get(v[2], -1), level)
         if RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
             terms = []  # the right or the definition is the claim, not the data it names
+        elif last_terms and any(t.name == "referenced data" for _, t, _ in terms):
+            # "... which websites you visited, because we never record that information": the
+            # reference stands for what the clause before named.
+            terms = [
+                (pos, last_terms[-1][1], phrase)
+                if t.name == "referenced data"
+                else (pos, t, phrase)
+                for pos, t, phrase in terms
+            ]
         elif not terms and found_verbs and last_terms:
             # "... your address book, and never uploads it": the pronoun after the verb stands
             # for what the clause before named.

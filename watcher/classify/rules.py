@@ -32,12 +32,16 @@ def practice_modality(view: HunkView) -> Iterator[Signal]:
     vpn = w.vpn_context(view)
     old, new = w.claims_by_key(view.changed_old()), w.claims_by_key(view.changed_new())
     for key in [k for k in new if k in old]:
-        o, n = w.most_permissive(old[key]), w.most_permissive(new[key])
+        # A verb says how strongly; an item with no verb next to the same item with one adds
+        # only noise ("no way of knowing which sites you visit, because we never record them").
+        olds = [c for c in old[key] if c.verb] or old[key]
+        news = [c for c in new[key] if c.verb] or new[key]
+        o, n = w.most_permissive(olds), w.most_permissive(news)
         a, b = o.permissiveness, n.permissiveness
         if a == b:
             o, n = (
-                min(old[key], key=lambda c: c.permissiveness),
-                min(new[key], key=lambda c: c.permissiveness),
+                min(olds, key=lambda c: c.permissiveness),
+                min(news, key=lambda c: c.permissiveness),
             )
             a, b = o.permissiveness, n.permissiveness
             if a == b:
