@@ -259,6 +259,8 @@ def dispute_forum(view: HunkView) -> Iterator[Signal]:
         return
     old = " ".join(s.text for s in view.changed_old())
     new = " ".join(s.text for s in view.changed_new())
+    if not any(g in old or g in new for g in ("arbitra", "class", "waive")):
+        return
     a, b = bool(_ARBITRATION.search(old)), bool(_ARBITRATION.search(new))
     if a == b or not (_COURTS.search(old) or _COURTS.search(new) or a or b):
         return
@@ -284,8 +286,17 @@ _MECHANISMS = (
 )
 
 
+_MECHANISM_GATE = ("contractual", "scc", "framework", "dpf", "shield", "adequacy", "bcr", "binding")
+
+
 def _mechanisms(sentences: Iterable[Sentence]) -> set[str]:
-    return {name for s in sentences for name, rx in _MECHANISMS if rx.search(s.text)}
+    return {
+        name
+        for s in sentences
+        if any(map(s.text.__contains__, _MECHANISM_GATE))
+        for name, rx in _MECHANISMS
+        if rx.search(s.text)
+    }
 
 
 @rule("transfer-mechanism")

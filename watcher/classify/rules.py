@@ -65,6 +65,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
     old_all, new_all = w.claims_by_key(view.old, ctx), w.claims_by_key(view.new, ctx)
     old, new = w.claims_by_key(view.changed_old(), ctx), w.claims_by_key(view.changed_new(), ctx)
     handled: set[tuple[str, str]] = set()
+    old_words: frozenset[str] | None = None  # for typo checks, read once when first needed
+    new_words: frozenset[str] | None = None
     for signal, ko, kn in _narrowings(old, new, old_all, new_all, vpn):
         handled |= {ko, kn}
         yield signal
@@ -77,7 +79,9 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in old or key in old_all or key in handled:
             continue
         c = w.most_permissive(claims)
-        if w.respelled(c.phrase, view.changed_old()) or w.only_typos(c.clause, view.changed_old()):
+        if old_words is None:
+            old_words = w.words_of(view.changed_old())
+        if w.respelled(c.phrase, old_words) or w.only_typos(c.clause, old_words):
             continue  # a typo fixed: "your trafic" -> "your traffic"
         if _unqualified(c, old_all):
             continue  # "never sell your data" -> "never sell your data to anyone"
@@ -147,7 +151,9 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in new or key in new_all or key in handled:
             continue
         c = min(claims, key=lambda x: x.permissiveness)
-        if w.respelled(c.phrase, view.changed_new()) or w.only_typos(c.clause, view.changed_new()):
+        if new_words is None:
+            new_words = w.words_of(view.changed_new())
+        if w.respelled(c.phrase, new_words) or w.only_typos(c.clause, new_words):
             continue  # a word of it misspelt now
         if _unqualified(c, new_all):
             continue  # "never sell your data to anyone" -> "never sell your data"

@@ -296,10 +296,14 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-def only_typos(text: str, others: Iterable[Sentence]) -> bool:
-    """Does ``text`` differ from the other side only by words spelt otherwise ("Your vault is
-    encrpyted before it leaves you device" -> "... encrypted ... your device")?"""
-    other = {word for s in others for word in _LETTERS.findall(s.text)}
+def words_of(sentences: Iterable[Sentence]) -> frozenset[str]:
+    """The words of some sentences, for ``only_typos`` and ``respelled``."""
+    return frozenset(word for s in sentences for word in _LETTERS.findall(s.text))
+
+
+def only_typos(text: str, other: frozenset[str]) -> bool:
+    """Does ``text`` differ from the other side's words only by words spelt otherwise ("Your
+    vault is encrpyted before it leaves you device" -> "... encrypted ... your device")?"""
     missing = [word for word in _LETTERS.findall(text) if word not in other]
     # Five letters at least: "not" -> "now" is one letter and the opposite promise.
     return bool(missing) and all(
@@ -307,11 +311,10 @@ def only_typos(text: str, others: Iterable[Sentence]) -> bool:
     )
 
 
-def respelled(phrase: str, others: Iterable[Sentence]) -> bool:
-    """Is ``phrase`` on the other side with a word spelt otherwise ("your trafic" -> "your
-    traffic")? The lexicon knows only the right spelling, so fixing a typo would otherwise read
-    as a practice that appeared or disappeared."""
-    other = {word for s in others for word in _LETTERS.findall(s.text)}
+def respelled(phrase: str, other: frozenset[str]) -> bool:
+    """Is ``phrase`` among the other side's words with a word spelt otherwise ("your trafic" ->
+    "your traffic")? The lexicon knows only the right spelling, so fixing a typo would otherwise
+    read as a practice that appeared or disappeared."""
     missing = [word for word in _LETTERS.findall(phrase) if word not in other]
     return bool(missing) and all(
         len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in missing
