@@ -1489,3 +1489,11 @@ def test_a_reordered_sentence_whose_reference_names_the_same_data_is_cosmetic() 
         "knowing them.",
     )
     assert not f.material, f.reasons
+
+
+def test_every_verb_and_term_pattern_can_be_found_from_its_first_letters() -> None:
+    """A pattern that may start with any word ("(?:\\w+ )?contractors") is tried whole on every
+    clause; keeping every lexicon pattern indexable keeps sentence reading one walk."""
+    from watcher.classify import practice
+
+    assert not practice._STARTS._always

@@ -324,7 +324,8 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
                 r"(?:third[- ]party |external |outside |e-?mail |cloud |it )?service providers?",
                 r"vendors?",
                 r"(?:sub-?)?processors",
-                r"(?:outsourced |external |independent )?(?:\w+ )?contractors?",
+                r"(?:outsourced |external |independent )?(?:support |it |security |software )?"
+                r"contractors?",
                 r"hosting providers?",
                 r"suppliers?",
             ),
