@@ -302,16 +302,25 @@ def _narrowings(
             break
 
 
+def _claims_shifted(o: Sentence, n: Sentence) -> bool:
+    """Does a claim stated on both sides change its modality?"""
+    old = {c.key: c.permissiveness for c in o.practice.claims}
+    return any(c.key in old and old[c.key] != c.permissiveness for c in n.practice.claims)
+
+
 @rule("verb-negation")
 def verb_negation(view: HunkView) -> Iterator[Signal]:
     """A paired sentence flips the negation or modality of a verb with no known data type."""
     if view.moved:
         return
     for o, n in w.pairs_or_whole(view):
+        shifted = _claims_shifted(o, n)
         grouped = {c.group for c in o.practice.claims} | {c.group for c in n.practice.claims}
         for group, sense, _ in lx.VERB_GROUPS:
             if group in grouped or group not in o.practice.verbs or group not in n.practice.verbs:
                 continue
+            if shifted and sense > 0:
+                continue  # "if we receive a request, we will -> may notify you": the claims say it
             a, b = o.practice.verbs[group], n.practice.verbs[group]
             if sense < 0:
                 a, b = cl.permissiveness(a, sense), cl.permissiveness(b, sense)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from watcher.classify import claim as cl
 from watcher.classify.claim import Claim
+from watcher.classify.quantities import durations
 from watcher.classify.sentences import HunkView, Sentence
 from watcher.models import Category, Severity
 
@@ -70,14 +71,26 @@ def say(text: str, limit: int = 90) -> str:
     return f"“{snippet(text, limit)}”"
 
 
+_TRACKERS = frozenset({"cookies"})
+
+
+def _kept_for_a_period(clause: str) -> bool:
+    return bool(durations(clause))
+
+
 def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
     """The topics a claim is about."""
     cats: list[Category] = []
     if is_log_field(claim, vpn_context):
         cats.append(C.VPN_LOGGING)
     elif claim.kind == "data" and claim.group in ("keep", "use", "source"):
-        # "We use your location" with no purpose named says what is collected and used.
-        cats.append(C.COLLECTION)
+        if claim.item in _TRACKERS:
+            pass  # cookies and pixels are tracking, below, not a data type collected
+        elif claim.group == "keep" and _kept_for_a_period(claim.clause):
+            cats.append(C.RETENTION)  # "stored for 30 days": how long, not whether
+        else:
+            # "We use your location" with no purpose named says what is collected and used.
+            cats.append(C.COLLECTION)
     if claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
         cats.append(C.SHARING)
     elif claim.group == "source":
