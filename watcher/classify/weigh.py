@@ -72,6 +72,11 @@ def say(text: str, limit: int = 90) -> str:
 
 
 _TRACKERS = frozenset({"cookies"})
+_AD_PURPOSES = frozenset({"advertising", "analytics", "marketing"})
+_TRACKERS_NAMED = re.compile(
+    r"\b(?:cookies?|pixels?|sdks?|trackers?|tracking|beacons?|fingerprint\w*|tags?)\b"
+)
+_LOGGED = re.compile(r"\b(?:log|logs|logged|logging|record\w*|stor\w+|keep\w*|kept|retain\w*)\b")
 
 
 def _kept_for_a_period(clause: str) -> bool:
@@ -96,7 +101,12 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
     elif claim.group == "source":
         cats.append(C.COLLECTION)
     if claim.kind == "purpose":
-        cats.append(C.PURPOSE)
+        if claim.item in _AD_PURPOSES and _TRACKERS_NAMED.search(claim.clause):
+            cats.append(C.TRACKING)  # "cookies for advertising": the trackers are the topic
+        elif vpn_context and _LOGGED.search(claim.verb):
+            cats.append(C.VPN_LOGGING)  # "we log DNS queries to detect abuse": the log is
+        else:
+            cats.append(C.PURPOSE)
     if claim.item in ("law enforcement", "government", "warrant canary", "transparency report"):
         cats.append(C.GOVERNMENT_ACCESS)
     if claim.item in ("user notice of government requests", "challenge of government requests"):
