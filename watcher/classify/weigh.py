@@ -72,6 +72,10 @@ def say(text: str, limit: int = 90) -> str:
 
 
 _TRACKERS = frozenset({"cookies"})
+_ABROAD = re.compile(
+    r"\b(?:abroad|overseas|outside (?:the|of|your)|international(?:ly)?|cross-border|other "
+    r"countries|countries outside|third countries|to the united states|to the us|to the usa)\b"
+)
 _AD_PURPOSES = frozenset({"advertising", "analytics", "marketing"})
 _TRACKERS_NAMED = re.compile(
     r"\b(?:cookies?|pixels?|sdks?|trackers?|tracking|beacons?|fingerprint\w*|tags?)\b"
@@ -96,7 +100,9 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
         else:
             # "We use your location" with no purpose named says what is collected and used.
             cats.append(C.COLLECTION)
-    if claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
+    if claim.group == "share" and claim.verb.startswith("transfer") and _ABROAD.search(claim.clause):
+        cats.append(C.JURISDICTION)  # "transferred outside the EEA": where, not to whom
+    elif claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
         cats.append(C.SHARING)
     elif claim.group == "source":
         cats.append(C.COLLECTION)
