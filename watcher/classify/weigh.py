@@ -100,7 +100,11 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
         else:
             # "We use your location" with no purpose named says what is collected and used.
             cats.append(C.COLLECTION)
-    if claim.group == "share" and claim.verb.startswith("transfer") and _ABROAD.search(claim.clause):
+    if (
+        claim.group == "share"
+        and claim.verb.startswith("transfer")
+        and _ABROAD.search(claim.clause)
+    ):
         cats.append(C.JURISDICTION)  # "transferred outside the EEA": where, not to whom
     elif claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
         cats.append(C.SHARING)
