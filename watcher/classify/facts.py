@@ -127,6 +127,7 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     if old == new or not (old or new):
         return
     gained, lost = new - old, old - new
+    cats: tuple[Category, ...] = (C.JURISDICTION,)
     if gained & cues.FOURTEEN_EYES and not (old & cues.FOURTEEN_EYES):
         direction = D.WEAKENS
     elif lost & cues.FOURTEEN_EYES and not (new & cues.FOURTEEN_EYES):
@@ -135,6 +136,7 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
         lost and not new and any(C.GOVERNMENT_ACCESS in w.topics(s) for s in view.changed_new())
     ):  # "a Swiss court" -> "a court": the qualifier that limited disclosure is gone
         direction = D.WEAKENS
+        cats = (C.GOVERNMENT_ACCESS,)  # who can compel a disclosure, not where the data is
     else:
         direction = D.NEUTRAL
     before, after = (_places(side) for side in (old, new))
@@ -143,7 +145,7 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
         plain = f"the jurisdiction changed from {before} to {after}"
     else:
         plain = f"the policy {'now names' if after else 'no longer names'} {after or before}"
-    yield Signal(S.MAJOR, direction, (C.JURISDICTION,), f"jurisdiction: {show}", plain)
+    yield Signal(S.MAJOR, direction, cats, f"jurisdiction: {show}", plain)
 
 
 # A company named as it is introduced: "currently Postmark", "such as Plausible", "(Hetzner)".
