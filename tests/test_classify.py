@@ -1497,3 +1497,33 @@ def test_every_verb_and_term_pattern_can_be_found_from_its_first_letters() -> No
     from watcher.classify import practice
 
     assert not practice._STARTS._always
+
+
+class TestNegationsThatDenyNothing:
+    def test_a_do_not_sell_button_name_does_not_negate_the_opt_out_right(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "You can opt out of the sale of your personal information at any time by clicking "
+                "'Do Not Sell My Info' at the bottom of any page.",
+                "",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert "right removed: opt-out" in f.reasons
+
+    def test_a_breach_deadline_replaced_by_without_undue_delay_weakens(self) -> None:
+        f = judge(
+            "Provider will notify Customer of a Personal Data Breach within 48 hours.",
+            "Provider will notify Customer of a Personal Data Breach without undue delay.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons == ("breach notice delay: 48 hours -> without undue delay",)
+
+    def test_approximate_location_made_precise_weakens(self) -> None:
+        f = judge(
+            "We collect your approximate location to show local offers.",
+            "We collect your precise location to show local offers.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.reasons == ("finer data: location -> precise location",)

@@ -75,7 +75,12 @@ _ONLY_IF = re.compile(
     r"\bonly\b.*\b(?:if|when|where|in response to|upon|with your (?:prior |express )?consent|"
     r"to the extent|as required|pursuant to|under|while|during)\b"
 )
-_IDLE = re.compile(r"\b(?:days?|weeks?|months?|years?|period|time) without\b")
+_IDLE = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|period|time) without\b|"
+    r"\bwithout (?:undue |unreasonable |unnecessary |any )?(?:delay|charge|cost|fee)\b"
+)
+# A quoted label or button: 'Do Not Sell My Info'. Apostrophes inside words are not quotes.
+_QUOTED = re.compile(r"(?<!\w)'[^']{1,80}'(?!\w)|\"[^\"]{1,80}\"")
 _NO_OTHER = re.compile(r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b")
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
 
@@ -111,6 +116,8 @@ def level_of(clause: str) -> int:
         return NOT_EXCEPT  # "for X and for no other reason" is "only for X"
     if "without" in clause:  # "after 12 months without a sign-in" denies nothing
         clause = _IDLE.sub("idle", clause)
+    if "'" in clause or '"' in clause:  # a button's "Do Not Sell My Info" denies nothing either
+        clause = _QUOTED.sub("label", clause)
     negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
     if negated:
         if _has(_EXCEPTION, clause):

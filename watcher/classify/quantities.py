@@ -107,6 +107,9 @@ IMMEDIATE = re.compile(
     r"as soon as [a-z -]{1,60}? (?:has|have) (?:downloaded|received|read|opened|delivered) "
     r"(?:it|them))\b"
 )
+# "Without undue delay": no period at all, which is longer than any period named (a deadline
+# replaced by it is a weaker promise). Its own marker, below the legal period and a lifetime.
+VAGUE = re.compile(r"\bwithout undue delay\b|\bas soon as (?:reasonably )?practicable\b")
 AGE = re.compile(
     r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"
     + _NUM
@@ -168,6 +171,8 @@ _PERIOD_WORDS = (
     "ends",
     "browser",
     "as soon as",
+    "without undue",
+    "practicable",
     "daily",
     "annual",
     "quarter",
@@ -264,6 +269,8 @@ def durations(text: str) -> tuple[Duration, ...]:
     ]
     out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
     out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
+    if "without undue" in text or "practicable" in text:
+        out += [Duration(1e13, m.group(0)) for m in VAGUE.finditer(text)]
     if not out and DELETES.search(text):
         # "Purged at the end of each day", "deleted weekly": the deletion cadence, with no period
         # named, is how long the data lives.

@@ -70,6 +70,9 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
     for signal, ko, kn in _narrowings(old, new, old_all, new_all, vpn):
         handled |= {ko, kn}
         yield signal
+    for signal, ko, kn in _refinements(old, new, old_all, new_all, vpn):
+        handled |= {ko, kn}
+        yield signal
     disclosed = {c.item for cs in old_all.values() for c in cs if not w.is_promise(c)} | {
         c.cls for cs in old_all.values() for c in cs if c.cls and not w.is_promise(c)
     }
@@ -198,6 +201,38 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{what}: {w.label(c)} ('{w.quote(c)}')",
                 f"the policy no longer says {w.say(c.clause)}",
             )
+
+
+def _refinements(
+    old: Claims, new: Claims, old_all: Claims, new_all: Claims, vpn: bool
+) -> Iterator[tuple[Signal, tuple[str, str], tuple[str, str]]]:
+    """A data type replaced by a finer or coarser kind of itself: "location" -> "precise
+    location" collects more; the reverse, less."""
+    for kn, cn in new.items():
+        if kn in old_all:
+            continue
+        for ko, co in old.items():
+            if ko in new_all or ko[0] != kn[0] or ko == kn:
+                continue
+            finer = kn[1].endswith(" " + ko[1])
+            coarser = ko[1].endswith(" " + kn[1])
+            if not (finer or coarser):
+                continue
+            c, o = w.most_permissive(cn), w.most_permissive(co)
+            if w.is_promise(c) or w.is_promise(o):
+                continue  # "do not collect precise location" is the practice rules' to read
+            yield (
+                Signal(
+                    S.MAJOR,
+                    D.WEAKENS if finer else D.STRENGTHENS,
+                    w.categories(c, vpn),
+                    f"{'finer' if finer else 'coarser'} data: {o.item} -> {c.item}",
+                    f"the policy now says {w.say(c.clause)}",
+                ),
+                ko,
+                kn,
+            )
+            break
 
 
 # A promise not to do the first implies one not to do the second: "never share X" covers selling
