@@ -1527,3 +1527,26 @@ class TestNegationsThatDenyNothing:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
         assert f.reasons == ("finer data: location -> precise location",)
+
+
+class TestStampsAndMentions:
+    def test_version_and_effective_date_line_is_no_change(self) -> None:
+        f = judge(
+            "Policy version 3.2 (effective 1 May 2023)",
+            "Policy version 4.0 (effective 2 January 2025)",
+        )
+        assert f.severity is Severity.NONE
+
+    def test_24_7_and_around_the_clock_are_the_same(self) -> None:
+        f = judge(
+            "Our data centres are protected by 24/7 security staff and CCTV.",
+            "Our data centres are protected around the clock by security staff and CCTV.",
+        )
+        assert f.severity is Severity.COSMETIC
+
+    def test_law_enforcement_reworded_as_who_asks_is_not_a_recipient_change(self) -> None:
+        f = judge(
+            "Government requests for data are reviewed by our legal team.",
+            "Our legal team reviews every request for data that we receive from a government.",
+        )
+        assert not f.material, f.reasons

@@ -161,6 +161,9 @@ _NOT_NAMES = frozenset(
 )
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not companies
+
+
 def _named(s: Sentence) -> set[str]:
     if not any(c.kind == "recipient" for c in s.practice.claims):
         return set()  # only a name inside a disclosed class of recipients is one of them
@@ -169,7 +172,7 @@ def _named(s: Sentence) -> set[str]:
         name
         for m in _NAMED.finditer(s.raw)
         for name in (m.group(1) or m.group(2),)
-        if name not in _NOT_NAMES and name.lower() not in known
+        if name not in _NOT_NAMES and name.lower() not in known and not _ACRONYM.match(name)
     }
 
 
@@ -510,6 +513,15 @@ _ASSESSED = re.compile(
 )
 
 
+_VERSION = re.compile(r"\b(?:version|v|rev(?:ision)?|release)\.? ?\d+(?:\.\d+)*[a-z]?\b", re.I)
+
+
+def _stamp(line: str) -> str:
+    """A date line with its dates and version numbers masked: "Policy version <v> (effective
+    <date>)"."""
+    return clean(mask_dates(_VERSION.sub("<version>", line)))
+
+
 @rule("date-only")
 def date_only(view: HunkView) -> Iterator[Signal]:
     """Only a date changed: on a "last updated" line nothing changed; elsewhere a date moved."""
@@ -520,8 +532,11 @@ def date_only(view: HunkView) -> Iterator[Signal]:
         return
     if not (DATE.search(old) and DATE.search(new)):
         return
-    if clean(mask_dates(old)) != clean(mask_dates(new)) or clean(old) == clean(new):
+    if clean(old) == clean(new):
         return
+    if clean(mask_dates(old)) != clean(mask_dates(new)):
+        if not (DATE_LINE.search(old) and _stamp(old) == _stamp(new)):
+            return
     if DATE_LINE.search(old) and not _ASSESSED.search(old):
         yield Signal(S.NONE, D.NEUTRAL, (), "date only: 'last updated' line", "only a date changed")
     else:
@@ -538,6 +553,8 @@ def numbers(view: HunkView) -> Iterator[Signal]:
         po, pn = o.practice, n.practice
         if po.numbers == pn.numbers:
             continue
+        if DATE_LINE.search(o.raw) and _stamp(o.raw) == _stamp(n.raw):
+            continue  # a version stamp: the date-only rule's
         if (
             [d.seconds for d in po.durations] != [d.seconds for d in pn.durations]
             or po.ages != pn.ages

@@ -317,11 +317,14 @@ def ages(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+_ROUND_THE_CLOCK = re.compile(r"\b24 ?[/x] ?7(?: ?/ ?365)?\b")  # "24/7" is "around the clock"
+
+
 def numbers(text: str) -> frozenset[str]:
     """The numbers of a sentence that are not part of a period, an age or a contact detail."""
     if _DIGIT.search(text) is None:
         return frozenset()
-    rxs = [DURATION, AGE, PHONE, STREET]
+    rxs = [DURATION, AGE, PHONE, STREET, _ROUND_THE_CLOCK]
     if "@" in text or "[email protected]" in text:  # every e-mail match has one of them
         rxs.append(EMAIL)
     if "http" in text or "www." in text:  # and every URL match one of these

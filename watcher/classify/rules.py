@@ -55,6 +55,11 @@ def practice_modality(view: HunkView) -> Iterator[Signal]:
         yield Signal(severity, direction, w.categories(n, vpn), reason, plain)
 
 
+# Authorities named with no verb are who asks for data ("requests from law enforcement are
+# reviewed"), not recipients: naming them or not, in a reworded sentence, changes nothing.
+_REQUESTERS = frozenset({"law enforcement", "government"})
+
+
 @rule("practice-items")
 def practice_items(view: HunkView) -> Iterator[Signal]:
     """A data type, recipient, purpose, right or promise appears on one side only."""
@@ -122,6 +127,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{c.item} is now named as a recipient",
             )
         elif not c.verb and c.kind in ("data", "recipient"):
+            if c.item in _REQUESTERS:
+                continue  # "when law enforcement asks us": who asks, not who receives
             yield Signal(
                 S.MINOR,
                 D.NEUTRAL,
@@ -190,6 +197,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         ):
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"recipient no longer named: {w.label(c)}", "")
         elif not c.verb and c.kind in ("data", "recipient"):
+            if c.item in _REQUESTERS:
+                continue
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"no longer mentioned: {w.label(c)}", "")
         else:
             direction = D.STRENGTHENS  # a permissive statement is gone
