@@ -534,9 +534,10 @@ def date_only(view: HunkView) -> Iterator[Signal]:
         return
     if clean(old) == clean(new):
         return
-    if clean(mask_dates(old)) != clean(mask_dates(new)):
-        if not (DATE_LINE.search(old) and _stamp(old) == _stamp(new)):
-            return
+    if clean(mask_dates(old)) != clean(mask_dates(new)) and not (
+        DATE_LINE.search(old) and _stamp(old) == _stamp(new)
+    ):
+        return
     if DATE_LINE.search(old) and not _ASSESSED.search(old):
         yield Signal(S.NONE, D.NEUTRAL, (), "date only: 'last updated' line", "only a date changed")
     else:
