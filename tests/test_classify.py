@@ -1556,3 +1556,56 @@ class TestStampsAndMentions:
             "Our legal team reviews every request for data that we receive from a government.",
         )
         assert not f.material, f.reasons
+
+
+class TestParaphrasesFromHoldout7:
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            (
+                "By using the Service, you agree to the collection and use of information in "
+                "accordance with this policy.",
+                "You agree that we may collect and use information as set out in this policy when "
+                "you use the Service.",
+            ),
+            (
+                "Youcan withdraw your consent at any time.",
+                "You can withdraw your consent at any time.",
+            ),
+            (
+                "You are entitled to rectify inaccurate personal data.",
+                "You have the right to have inaccurate personal data corrected.",
+            ),
+            (
+                "Our servers don't write anything to disk; they boot from a read-only image and "
+                "run from RAM.",
+                "Nothing is written to disk by our servers, which start from a read-only image and "
+                "operate entirely in memory.",
+            ),
+            (
+                "No one at Keyloft can read the contents of your vault.",
+                "The contents of your vault cannot be read by anyone at Keyloft.",
+            ),
+            (
+                "We review every request from a public authority and push back on any request "
+                "that is not supported by the law.",
+                "Each request from a public authority is reviewed, and we resist requests that "
+                "lack a legal basis.",
+            ),
+            (
+                "Your payment card details are tokenised by our payment processor and are never "
+                "stored on our servers.",
+                "Our payment processor tokenises your card details, and we never store them on our "
+                "servers.",
+            ),
+            (
+                "Your payment card details are processed by our payment provider and are never "
+                "stored by Basketmoor.",
+                "Our payment provider processes your payment card details; Basketmoor never stores "
+                "them.",
+            ),
+        ],
+    )
+    def test_same_practice_in_other_words_is_not_material(self, old: str, new: str) -> None:
+        f = judge(old, new)
+        assert not f.material, f.reasons

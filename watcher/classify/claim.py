@@ -81,6 +81,12 @@ _IDLE = re.compile(
 )
 # A quoted label or button: 'Do Not Sell My Info'. Apostrophes inside words are not quotes.
 _QUOTED = re.compile(r"(?<!\w)'[^']{1,80}'(?!\w)|\"[^\"]{1,80}\"")
+_ASIDE = re.compile(
+    r"\bso (?:that )?(?:we|it|they|you) (?:can|could|may)\b|"
+    r"\bin order (?:that we can|to be able)\b|"
+    r"\b(?:that (?:is|are) )?not (?:supported|required|permitted|authori[sz]ed|allowed|valid|"
+    r"justified) (?:by|under|in)\b"
+)
 _NO_OTHER = re.compile(r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b")
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
 
@@ -118,6 +124,10 @@ def level_of(clause: str) -> int:
         clause = _IDLE.sub("idle", clause)
     if "'" in clause or '"' in clause:  # a button's "Do Not Sell My Info" denies nothing either
         clause = _QUOTED.sub("label", clause)
+    if " so " in clause or "order" in clause or " not " in clause:
+        # "so that we can detect abuse" is a purpose, not a permission; a request "not
+        # supported by the law" is what is refused, not what the clause denies
+        clause = _ASIDE.sub("aside", clause)
     negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
     if negated:
         if _has(_EXCEPTION, clause):

@@ -128,6 +128,7 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"bank account(?: numbers?| details)?",
                 r"billing (?:information|details|records|history)",
                 r"card numbers?",
+                r"card details",
             ),
         ),
         (

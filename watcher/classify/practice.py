@@ -157,6 +157,7 @@ def clauses(text: str) -> list[str]:
 _LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?:if|when|where)\b")
 
 
+_ELLIPTIC = re.compile(r"(?:is|are|was|were|will|may|can|cannot|never|shall|must|be)\b")
 _PRONOUN = re.compile(r" ?(?:\w+ ){0,2}?(?:it|them)\b")
 _SPEAKER = re.compile(r"\b(?:we|our|us|you|your)\b")
 
@@ -196,6 +197,9 @@ def read(text: str) -> Practice:
             m = _PRONOUN.match(clause, found_verbs[0][1])
             if m is not None:
                 terms = [(m.start(), term, phrase) for _, term, phrase in last_terms[-1:]]
+            elif _ELLIPTIC.match(clause):  # "card details are tokenised and are never stored"
+                end = found_verbs[0][1]
+                terms = [(end, term, phrase) for _, term, phrase in last_terms[-1:]]
         if terms:
             last_terms = [t for t in terms if t[1].kind in ("data", "vpn")] or last_terms
         for pos, term, phrase in terms:

@@ -75,7 +75,7 @@ _DISK_WRITE = re.compile(
     r"(?:a |the |any |our |local )?(?:disks?|hard (?:drive|disk)s?|persistent storage|ssds?|"
     r"permanent storage)\b"
 )
-_NONE_WRITTEN = re.compile(r"\b(?:no|never|not|nothing|none|n't)\b")
+_NONE_WRITTEN = re.compile(r"\b(?:no|never|not|nothing|none)\b|n't\b")
 
 
 def _disk_writes(sentences: Iterable[Sentence]) -> tuple[bool, bool]:

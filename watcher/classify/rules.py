@@ -346,6 +346,12 @@ def _narrowings(
             break
 
 
+def _flip_label(a: int, b: int) -> str:
+    if min(a, b) <= cl.NOT_CURRENTLY < max(a, b):
+        return "negation removed" if b > a else "negation added"
+    return "modality"
+
+
 def _claims_shifted(o: Sentence, n: Sentence) -> bool:
     """Does a claim stated on both sides change its modality?"""
     old = {c.key: c.permissiveness for c in o.practice.claims}
@@ -368,8 +374,8 @@ def verb_negation(view: HunkView) -> Iterator[Signal]:
             a, b = o.practice.verbs[group], n.practice.verbs[group]
             if sense < 0:
                 a, b = cl.permissiveness(a, sense), cl.permissiveness(b, sense)
-            if a == b:
-                continue
+            if a == b or min(a, b) >= cl.MAY:
+                continue  # "we collect" -> "we may collect": no promise either way
             gov = C.GOVERNMENT_ACCESS in (
                 o.practice.categories | n.practice.categories | view.heading_categories
             )
@@ -382,7 +388,7 @@ def verb_negation(view: HunkView) -> Iterator[Signal]:
                         o.practice.categories | n.practice.categories | w.topics(o) | w.topics(n)
                     )
                 ),
-                f"{'negation removed' if b > a else 'negation added'}: "
+                f"{_flip_label(a, b)}: "
                 f"'{cl.LEVEL_WORDS[o.practice.verbs[group]]} {group}' -> "
                 f"'{cl.LEVEL_WORDS[n.practice.verbs[group]]} {group}'",
                 w.contrast(o.raw, n.raw),

@@ -33,7 +33,7 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(]?[A-Z0-9•\-])|\n+|\s+[•·▪]\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9•\-])|\n+|\s+[•·▪]\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP_WORDS = (
     "a an the and or of to in on for with by at from as is are be been this that these those "

@@ -71,7 +71,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"track(?:s|ed|ing)?",
             r"access(?:es|ed)? (?:to )?your",
             r"possess",
-            r"read(?:s|ing)?",
+            r"read(?:s|ing)?(?!-only)",
             r"inspect(?:s|ed|ing)?",
             r"scan(?:s|ned|ning)?",
             r"upload(?:s|ed|ing)?",
@@ -125,7 +125,9 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 # > currently do not > may > do).
 NEVER = re.compile(
     r"\b(?:never|will not|won't|shall not|under no circumstances?|in no (?:event|case)|"
-    r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time))\b"
+    r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time)|"
+    r"(?:no one|nobody|no person|no employee|no member of (?:our )?staff) (?:at \w+ )?"
+    r"(?:can|could|will|is able to|has access))\b"
 )
 NEGATION = re.compile(
     r"\b(?:not|n't|no|none|neither|nor|zero|without|nothing|free of|refrain from|no-logs?|"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 
 from watcher.classify import claim as cl
 from watcher.classify.claim import Claim
@@ -337,9 +338,13 @@ def words_of(sentences: Iterable[Sentence]) -> frozenset[str]:
 def only_typos(text: str, other: frozenset[str]) -> bool:
     """Does ``text`` differ from the other side's words only by words spelt otherwise ("Your
     vault is encrpyted before it leaves you device" -> "... encrypted ... your device")?"""
-    missing = [word for word in _LETTERS.findall(text) if word not in other]
+    words = _LETTERS.findall(text)
+    glued = {  # "Youcan withdraw" -> "You can withdraw": both words are fixed by the space
+        word for a, b in pairwise(words) if a + b in other for word in (a, b)
+    }
+    missing = [word for word in words if word not in other and word not in glued]
     # Five letters at least: "not" -> "now" is one letter and the opposite promise.
-    return bool(missing) and all(
+    return bool(missing or glued) and all(
         len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in missing
     )
 
