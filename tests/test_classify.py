@@ -1609,3 +1609,95 @@ class TestParaphrasesFromHoldout7:
     def test_same_practice_in_other_words_is_not_material(self, old: str, new: str) -> None:
         f = judge(old, new)
         assert not f.material, f.reasons
+
+
+class TestPracticesFromHoldout7:
+    @pytest.mark.parametrize(
+        ("old", "new", "severity", "direction"),
+        [
+            (  # a legal basis that asks no one
+                "We process assignment data to generate recommendations only with the consent of "
+                "the student's school.",
+                "We process assignment data to generate recommendations on the basis of our "
+                "legitimate interest in improving the platform.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (  # a processor swapped, named after "delivered through"
+                "Outgoing newsletters are delivered through Mailgun.",
+                "Outgoing newsletters are delivered through Postmark.",
+                Severity.MINOR,
+                Direction.NEUTRAL,
+            ),
+            (  # a second company in a list of examples
+                "We use credit reference agencies, such as Experian, to check your identity.",
+                "We use credit reference agencies, such as Experian and Equifax, to check your "
+                "identity.",
+                Severity.MINOR,
+                Direction.NEUTRAL,
+            ),
+            (  # a qualifier dropped and "all" in its place
+                "If you link a company profile, we share the trips you mark as business trips "
+                "with your employer.",
+                "If you link a company profile, we share all of your trips with your employer.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (  # kept until logout, then for 90 days after it
+                "Session data is kept until you log out.",
+                "Session data is kept for 90 days after you log out.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (  # "save where": an exception to a right
+                "You can delete your recordings at any time.",
+                "You can delete your recordings at any time, save where we need to keep them to "
+                "investigate a security incident.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (  # "two further months"
+                "We will answer your request within one month.",
+                "We will answer your request within one month; where requests are complex we may "
+                "extend this by two further months.",
+                Severity.MINOR,
+                Direction.WEAKENS,
+            ),
+            (  # a data type the thermostat now sends
+                "Hearthly thermostats report temperature and your heating schedule to our servers.",
+                "Hearthly thermostats report temperature, your heating schedule and whether anyone "
+                "is moving in the room to our servers.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+        ],
+    )
+    def test_holdout7_practices(
+        self, old: str, new: str, severity: Severity, direction: Direction
+    ) -> None:
+        f = judge(old, new)
+        assert (f.severity, f.direction) == (severity, direction), f.reasons
+
+    def test_deleting_a_promise_not_to_report_the_domains_you_reach_is_critical(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "Our apps never report to us which applications or domains you reach through the "
+                "tunnel.",
+                "",
+                heading="Connection data",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS)
+
+    def test_a_right_to_human_review_added_strengthens(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.ADDED,
+                "",
+                "You can ask a human to review any decision to ban your account that was made "
+                "automatically.",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS)
+        assert "new right: human review" in f.reasons

@@ -314,6 +314,7 @@ _COUNTRY_ALIASES = {
     "chinese": "china",
     "russian": "russia",
     "czech": "czech republic",
+    "european economic area": "eea",
 }
 COUNTRIES = frozenset(
     FOURTEEN_EYES

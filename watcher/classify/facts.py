@@ -150,12 +150,17 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
 
 # A company named as it is introduced: "currently Postmark", "such as Plausible", "(Hetzner)".
 # Names are read from the text as written: a capitalised word after one of these cues.
+_NAME = r"[A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2}"
 _NAMED = re.compile(
     r"\b(?:currently|namely|such as|including|like|e\.g\.,?|i\.e\.,?|provided by|operated by|"
-    r"hosted (?:by|on|with|at)|powered by|run by|supplied by)\s+"
-    r"([A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2})|"
-    r"\((?:currently |e\.g\.,? )?([A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2})\)"
+    r"hosted (?:by|on|with|at)|powered by|run by|supplied by|(?:delivered|sent|routed) "
+    r"(?:through|via|using))\s+"
+    rf"({_NAME}(?:(?:,\s+|,?\s+and\s+|,?\s+or\s+){_NAME})*)|"
+    rf"\((?:currently |e\.g\.,? )?({_NAME})\)"
 )
+_LIST_SEP = re.compile(r",\s+|,?\s+and\s+|,?\s+or\s+")
+# Passive delivery through a company names a processor even where no recipient class is named.
+_THROUGH = re.compile(r"\b(?:delivered|sent|routed) (?:through|via|using)\b")
 _NOT_NAMES = frozenset(
     {"EU", "EEA", "UK", "US", "USA", "GDPR", "CCPA", "DPA", "SCCs", "Services", "Service", "Site"}
 )
@@ -165,13 +170,13 @@ _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not c
 
 
 def _named(s: Sentence) -> set[str]:
-    if not any(c.kind == "recipient" for c in s.practice.claims):
+    if not any(c.kind == "recipient" for c in s.practice.claims) and not _THROUGH.search(s.text):
         return set()  # only a name inside a disclosed class of recipients is one of them
     known = " ".join(c.phrase for c in s.practice.claims).lower()
     return {
         name
         for m in _NAMED.finditer(s.raw)
-        for name in (m.group(1) or m.group(2),)
+        for name in _LIST_SEP.split(m.group(1) or m.group(2))
         if name not in _NOT_NAMES and name.lower() not in known and not _ACRONYM.match(name)
     }
 

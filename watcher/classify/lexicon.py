@@ -92,7 +92,9 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
             "connection logs",
             (
                 r"(?:vpn )?connection (?:logs?|data|metadata|records?|information|diagnostics)",
-                r"(?:vpn )?session (?:logs?|data|information|records?|metadata)",
+                r"(?:vpn )?session (?:logs?|records?|metadata)",
+                r"vpn session (?:data|information)",
+                r"session (?:data|information)(?=[^.;]{0,80}\bvpn\b)",
             ),
         ),
         (
@@ -111,6 +113,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"your (?:internet |network |online |vpn )?traffic",
                 r"data content",
                 r"(?:what|the content) you (?:do|access|download) online",
+                r"(?:applications|apps|domains|sites|websites|services) (?:that )?you "
+                r"(?:reach|visit|use|access|connect to)(?: through| over| via| using)",
             ),
         ),
     )
@@ -213,7 +217,23 @@ DATA_TYPES: tuple[Term, ...] = tuple(
         ),
         ("photos", (r"photos?", r"camera", r"microphone", r"media files", r"camera roll")),
         ("referenced data", (r"(?:this|such|that|these|the above) (?:information|data)",)),
-        ("biometrics", (r"biometric(?: data| information| identifiers)?", r"face ?prints?")),
+        (
+            "biometrics",
+            (
+                r"biometric(?: data| information| identifiers)?",
+                r"face ?prints?",
+                r"behaviou?ral biometrics",
+                r"typing (?:patterns?|rhythm|behaviou?r)",
+                r"how you (?:type|hold your (?:phone|device)|swipe)",
+            ),
+        ),
+        (
+            "presence data",
+            (
+                r"(?:occupancy|presence|motion) (?:data|information|status)",
+                r"whether (?:anyone|someone|you) (?:is|are) (?:home|moving|present|in the room)",
+            ),
+        ),
         ("health data", (r"health (?:data|information)",)),
         ("personal data", (r"personal(?:ly identifiable)? (?:data|information)", r"pii")),
     )
@@ -276,6 +296,13 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
             (r"analytics (?:providers?|partners|services?|companies|tools|vendors)",),
         ),
         ("data brokers", (r"data brokers?",)),
+        (
+            "credit agencies",
+            (
+                r"credit (?:reference |reporting )?(?:agencies|agency|bureaus?)",
+                r"fraud prevention agencies",
+            ),
+        ),
         (
             "insurers",
             (r"(?:health |life |car )?insurers?", r"insurance (?:companies|company|providers?)"),
@@ -395,6 +422,8 @@ PURPOSES: tuple[Term, ...] = tuple(
                 r"newsletters?",
                 r"(?:special )?offers",
                 r"product news",
+                r"(?:offer|show|sell) you (?:products|services|offers) (?:from|of) "
+                r"(?:our |selected )?(?:partners?|partner \w+|third parties)",
             ),
         ),
         (

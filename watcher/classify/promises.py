@@ -36,6 +36,10 @@ RIGHTS = (
     ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
     ("withdraw consent", re.compile(r"\bwithdraw")),
     ("complaint", re.compile(r"\b(?:complain|lodge)")),
+    (
+        "human review",
+        re.compile(r"\bhuman (?:review|intervention)|\b(?:ask|request) a human\b|\bcontest\b"),
+    ),
 )
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller) (?:can|may|are "

@@ -141,6 +141,8 @@ _OPT_IN = re.compile(
     r"\b(?:opt(?:s|ed)?[- ]in|only (?:after|if|when|with) (?:you (?:give|have given|consent)|"
     r"your (?:prior |express )?consent)|with your (?:prior |express )?consent|"
     r"(?:ask|asks|request) (?:for )?your (?:permission|consent)|"
+    r"with the (?:prior |express |written )?consent of|only with (?:the |your )?(?:[\w']+ ){0,3}"
+    r"(?:consent|permission)|"
     r"after you (?:give|have given) (?:us )?your consent|"
     r"(?:off|disabled) (?:by default|unless you (?:turn|switch) (?:it|them) on)|"
     r"switched off unless|unless you (?:turn|switch) (?:it |them )?on)\b"
@@ -188,7 +190,8 @@ def consent_mode(view: HunkView) -> Iterator[Signal]:
 
 
 _EXCEPT = re.compile(
-    r"\b(?:except|unless|other than|with the exception of|excluding|save for|"
+    r"\b(?:except|unless|other than|with the exception of|excluding|save for|save where|"
+    r"apart from|aside from|"
     r"without (?:your |the |a )?(?:prior |express |verifiable |written )?(?:parental )?"
     r"(?:consent|permission|authori[sz]ation))\b"
 )

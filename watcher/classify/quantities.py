@@ -70,7 +70,8 @@ _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True
 # was most of the time a sentence took to read.
 _NUM_AT_WORD = r"\b(\d+(?:\.\d+)?|" + trie_pattern(_WORD_NUMBERS) + r")"
 DURATION = re.compile(
-    _NUM_AT_WORD + r"(?:\s*\((\d+)\))?[\s-]*(?:calendar |business |full )?"
+    _NUM_AT_WORD + r"(?:\s*\((\d+)\))?[\s-]*(?:calendar |business |full |further |additional |"
+    r"more |extra |consecutive )?"
     r"(second|minute|min|hour|hr|day|week|month|year)s?\b"
 )
 # "As long as the law requires" is bounded by the law, not by the provider's wish: it is its own
@@ -102,6 +103,7 @@ IMMEDIATE = re.compile(
     r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed)|"
     r"you close (?:your|the) browser)|at the end of (?:your|the) browser session|"
     r"at the end of (?:each|every|your|the) (?:session|connection)|"
+    r"until you (?:log out|sign out|log off|close the app|end the session)|"
     r"as soon as (?:the |your |an? )?[a-z -]{1,40}? (?:is|are|has been|have been) "
     r"(?:complete|completed|finished|done|over|verified)|"
     r"as soon as [a-z -]{1,60}? (?:has|have) (?:downloaded|received|read|opened|delivered) "

@@ -412,16 +412,33 @@ def _protective(s: Sentence) -> bool:
 @rule("quantifier-narrowed")
 def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
     """A statement about all of something now covers only some of it ("all" -> "some", "your
-    account and all associated data" -> "your account")."""
+    account and all associated data" -> "your account"), or the reverse ("the trips you mark as
+    business trips" -> "all of your trips")."""
     if view.moved:
         return
     for o, n in w.pairs(view):
-        fewer = len(_UNIVERSAL.findall(o.text)) > len(_UNIVERSAL.findall(n.text))
-        partial = len(_PARTIAL.findall(n.text)) > len(_PARTIAL.findall(o.text))
-        dropped = n.tokens < o.tokens
-        if not (fewer and (partial or dropped)):
+        before, after = len(_UNIVERSAL.findall(o.text)), len(_UNIVERSAL.findall(n.text))
+        if before == after:
             continue
-        weakens = _protective(o)
+        if before > after:  # narrower
+            partial = len(_PARTIAL.findall(n.text)) > len(_PARTIAL.findall(o.text))
+            if not (partial or n.tokens < o.tokens):
+                continue
+            weakens = _protective(o)
+        else:  # wider: a qualifier that limited it is gone and "all" stands in its place
+            partial = len(_PARTIAL.findall(o.text)) > len(_PARTIAL.findall(n.text))
+            if not (partial or n.tokens < o.tokens) or not n.practice.claims:
+                continue
+            weakens = not _protective(n)
+            cats = tuple(sorted(w.topics(o) & w.topics(n) or view.heading_categories))
+            yield Signal(
+                S.MAJOR,
+                D.WEAKENS if weakens else D.STRENGTHENS,
+                cats,
+                "widened: " + ("a practice" if weakens else "a promise") + " now covers more",
+                w.contrast(o.raw, n.raw),
+            )
+            continue
         cats = tuple(sorted(w.topics(o) & w.topics(n) or view.heading_categories))
         yield Signal(
             S.MAJOR,

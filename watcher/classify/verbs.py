@@ -75,6 +75,9 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"inspect(?:s|ed|ing)?",
             r"scan(?:s|ned|ning)?",
             r"upload(?:s|ed|ing)?",
+            r"report(?:s|ed)? (?:back )?to us",
+            r"(?:report|send|transmit|upload)(?:s|ed|ing)?"
+            r"(?= [^.;]{0,120}\bto (?:us|our (?:servers?|cloud)))",
             r"ask(?:s|ed)? (?:you )?for",
             r"(?:ask|require|requires|asks|invite) you to (?:provide|submit|enter|give us)",
             r"you (?:provide|give|submit)",
@@ -135,7 +138,8 @@ NEGATION = re.compile(
 )
 EXCEPTION = re.compile(
     r"\b(?:except|unless|other than|apart from|aside from|besides|with the exception of|"
-    r"excluding|save for|but may|except where|without your (?:prior |express )?consent)\b"
+    r"excluding|save for|save where|save when|save that|but may|except where|"
+    r"without your (?:prior |express )?consent)\b"
 )
 HEDGE = re.compile(
     r"\b(?:currently|at (?:this|the present) time|at present|presently|for now|as of now|yet)\b"
