@@ -630,7 +630,8 @@ class TestRegistry:
         assert set(described) == set(RULES)
         for name, fn in RULES.items():
             assert (fn.__doc__ or "").strip(), name
-            assert described[name] == fn.__doc__.strip().splitlines()[0]  # type: ignore[union-attr]
+            first_paragraph = fn.__doc__.strip().split("\n\n")[0]  # type: ignore[union-attr]
+            assert described[name] == " ".join(first_paragraph.split())
 
     def test_rule_without_docstring_is_refused(self) -> None:
         with pytest.raises(ValueError, match="no docstring"):

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
@@ -403,8 +405,12 @@ def rules() -> None:
     """List the classifier's rules and what each looks for."""
     from watcher.classify import describe_rules
 
+    width = max(60, min(shutil.get_terminal_size().columns, 120))
     for name, doc in describe_rules():
-        click.echo(f"{name:<28} {doc}")
+        lines = textwrap.wrap(doc, width - 29) or [""]
+        click.echo(f"{name:<28} {lines[0]}")
+        for line in lines[1:]:
+            click.echo(f"{'':<28} {line}")
 
 
 @cli.command()

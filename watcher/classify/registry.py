@@ -46,5 +46,11 @@ def rule(name: str) -> Callable[[Rule], Rule]:
 
 
 def describe_rules() -> list[tuple[str, str]]:
-    """Each rule's name and the first line of its docstring, in registration order."""
-    return [(name, (fn.__doc__ or "").strip().splitlines()[0]) for name, fn in RULES.items()]
+    """Each rule's name and the first paragraph of its docstring as one line, in registration
+    order (a summary that wraps onto a second line is still one sentence)."""
+    return [(name, summary_of(fn.__doc__ or "")) for name, fn in RULES.items()]
+
+
+def summary_of(doc: str) -> str:
+    """The first paragraph of a docstring, its lines joined."""
+    return " ".join(doc.strip().split("\n\n")[0].split())
