@@ -1711,3 +1711,116 @@ class TestPracticesFromHoldout7:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS)
         assert "new right: human review" in f.reasons
+
+
+class TestRegistersFromHoldout8:
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("Policy revision 14 (March 2024)", "Policy revision 15 (November 2024)"),
+            (
+                "Swoonly keeps reports of abusive behaviour for 18 months.",
+                "Swoonly keeps reports of abusive behaviour for a year and a half.",
+            ),
+            (
+                "We donot use your email address foradvertising.",
+                "We do not use your email address for advertising.",
+            ),
+            (
+                "Kindred Sparks is only available to adults aged eighteen (18) years or older.",
+                "You must be at least 18 to use Kindred Sparks.",
+            ),
+            (
+                "Should we make any material amendment to this Policy, we will notify you by "
+                "e-mail no fewer than thirty (30) days before the amendment takes effect.",
+                "If we make a material change to this Policy, we'll email you at least 30 days "
+                "before it comes into force.",
+            ),
+            (
+                "The Company shall not, save as required by applicable law, disclose any Personal "
+                "Data to any third party for that third party's own direct marketing.",
+                "We won't give your personal data to other companies for their own direct "
+                "marketing, unless the law requires us to.",
+            ),
+            (
+                "Data subjects are entitled to obtain from the Controller confirmation as to "
+                "whether or not Personal Data concerning them are being processed, and access to "
+                "such Personal Data.",
+                "You can ask us whether we process personal data about you and, if we do, get a "
+                "copy of it.",
+            ),
+            (
+                "Cookies",
+                "Cookies and Similar Technologies",
+            ),
+            (
+                "We use your location to show stores near you and we discard it as soon as you "
+                "close the app.",
+                "We use your location to show stores near you. We discard it as soon as you close "
+                "the app.",
+            ),
+        ],
+    )
+    def test_legalese_and_plain_language_with_the_same_practice_are_not_material(
+        self, old: str, new: str
+    ) -> None:
+        f = judge(old, new)
+        assert not f.material, f.reasons
+
+    @pytest.mark.parametrize(
+        ("old", "new", "severity", "direction"),
+        [
+            (
+                "Under no circumstances do we record the IP address from which you connect, the "
+                "times at which your sessions begin and end, or the domains you resolve.",
+                "Under no circumstances do we record the IP address from which you connect or "
+                "the domains you resolve.",
+                Severity.CRITICAL,
+                Direction.WEAKENS,
+            ),
+            (
+                "Emberfall Online is not intended for players under 16.",
+                "Emberfall Online is not intended for players under 13.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "We will notify you by email of any change to this Policy.",
+                "We will notify you by email of any material change to this Policy.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "Pulsewise collects your step count, heart rate and sleep duration.",
+                "Pulsewise collects your step count, heart rate, sleep duration and menstrual "
+                "cycle data.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "Trip histories are stored for 90 days.",
+                "Trip histories are stored for 90 days, or for longer if you have enrolled in "
+                "Drive Rewards.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "We remove location metadata from photos when you upload them.",
+                "We keep location metadata in the photos you upload and show it to others.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "We delete your journal entries 30 days after you close your account.",
+                "We delete your journal entries within a reasonable period after you close your "
+                "account.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+        ],
+    )
+    def test_holdout8_practices(
+        self, old: str, new: str, severity: Severity, direction: Direction
+    ) -> None:
+        f = judge(old, new)
+        assert (f.severity, f.direction) == (severity, direction), f.reasons

@@ -71,8 +71,11 @@ _POSITIVE_PROMISE = {
     NEVER: DO,
 }
 
+# "only" limits the practice to a case when the case follows it in the same statement: "kept in
+# memory only and discarded when the session ends" limits nothing.
 _ONLY_IF = re.compile(
-    r"\bonly\b.*\b(?:if|when|where|in response to|upon|with your (?:prior |express )?consent|"
+    r"\bonly\b(?:(?! and )[^;])*?\b(?:if|when|where|in response to|upon|with your (?:prior |"
+    r"express )?consent|"
     r"to the extent|as required|pursuant to|under|while|during)\b"
 )
 _IDLE = re.compile(
@@ -82,10 +85,12 @@ _IDLE = re.compile(
 # A quoted label or button: 'Do Not Sell My Info'. Apostrophes inside words are not quotes.
 _QUOTED = re.compile(r"(?<!\w)'[^']{1,80}'(?!\w)|\"[^\"]{1,80}\"")
 _ASIDE = re.compile(
-    r"\bso (?:that )?(?:we|it|they|you) (?:can|could|may)\b|"
+    r"\bso (?:that )?(?:we|it|they|you) (?:can|could|may)(?: no longer| not| never)?\b|"
     r"\bin order (?:that we can|to be able)\b|"
     r"\b(?:that (?:is|are) )?not (?:supported|required|permitted|authori[sz]ed|allowed|valid|"
-    r"justified) (?:by|under|in)\b"
+    r"justified) (?:by|under|in)\b|"
+    r"\bno (?:longer|more|fewer|less|later) than\b|"  # "no longer than necessary" denies nothing
+    r"\bwhether or not\b"
 )
 _NO_OTHER = re.compile(r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b")
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
@@ -124,7 +129,7 @@ def level_of(clause: str) -> int:
         clause = _IDLE.sub("idle", clause)
     if "'" in clause or '"' in clause:  # a button's "Do Not Sell My Info" denies nothing either
         clause = _QUOTED.sub("label", clause)
-    if " so " in clause or "order" in clause or " not " in clause:
+    if " so " in clause or "order" in clause or "not " in clause or "no " in clause:
         # "so that we can detect abuse" is a purpose, not a permission; a request "not
         # supported by the law" is what is refused, not what the clause denies
         clause = _ASIDE.sub("aside", clause)

@@ -47,6 +47,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 rf"(?:source|originating|real|original|incoming|home|client|true)"
                 rf"[- ]{_IP}",
                 r"ip address(?:es)? (?:you connect from|of (?:the|your) (?:device|users?))",
+                r"(?:your )?device'?s? ip address(?:es)?",
             ),
         ),
         (
@@ -60,6 +61,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"when you (?:connect|log in|logged in|connected)",
                 r"(?:the )?times? (?:when )?you (?:connect|connected|log in|logged in)",
                 r"(?:the )?times? (?:at which|when) you (?:connect|disconnect|log in|log off)",
+                r"(?:the )?times? (?:at which|when) your (?:sessions?|connections?) "
+                r"(?:begins?|starts?|ends?)(?: and (?:begins?|starts?|ends?))?",
             ),
         ),
         (
@@ -123,7 +126,15 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
 DATA_TYPES: tuple[Term, ...] = tuple(
     Term(name, _re(*alts), "data")
     for name, alts in (
-        ("email", (r"e-?mail(?: address(?:es)?)", r"e-?mails? you send")),
+        (
+            "email",
+            (
+                r"e-?mail(?: address(?:es)?)",
+                r"e-?mails? you send",
+                # a bare "email" is the address only as a data item: "your name or email"
+                r"(?:(?<=your )|(?<=name or )|(?<=name and )|(?<=name, ))e-?mail(?! (?:us|me))",
+            ),
+        ),
         (
             "payment",
             (
@@ -222,6 +233,7 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             (
                 r"biometric(?: data| information| identifiers)?",
                 r"face ?prints?",
+                r"facial (?:recognition|geometry|scans?)",
                 r"behaviou?ral biometrics",
                 r"typing (?:patterns?|rhythm|behaviou?r)",
                 r"how you (?:type|hold your (?:phone|device)|swipe)",
@@ -234,7 +246,25 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"whether (?:anyone|someone|you) (?:is|are) (?:home|moving|present|in the room)",
             ),
         ),
-        ("health data", (r"health (?:data|information)",)),
+        (
+            "health data",
+            (
+                r"(?<!battery )(?<!device )health (?:data|information)",
+                r"menstrual (?:cycle )?(?:data|information|tracking)?",
+                r"(?:fertility|pregnancy|medical) (?:data|information|records?)",
+            ),
+        ),
+        (
+            "sensitive data",
+            (
+                r"sexual (?:orientation|preferences?|life)",
+                r"religio(?:n|us (?:beliefs?|views))",
+                r"ethnicity|ethnic origin|racial origin",
+                r"political (?:opinions?|views|affiliations?)",
+                r"trade union membership",
+            ),
+        ),
+        ("viewing history", (r"(?:viewing|watch|listening) (?:history|habits|data)",)),
         ("personal data", (r"personal(?:ly identifiable)? (?:data|information)", r"pii")),
     )
 )
@@ -308,6 +338,15 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
             (r"(?:health |life |car )?insurers?", r"insurance (?:companies|company|providers?)"),
         ),
         ("employers", (r"(?:your )?employers?",)),
+        ("landlords", (r"(?:prospective )?landlords?", r"letting agents?")),
+        ("lenders", (r"(?:prospective )?lenders?", r"credit providers?", r"banks")),
+        (
+            "political organisations",
+            (
+                r"political (?:campaigns?|parties|party|organi[sz]ations?|advertisers)",
+                r"advocacy (?:groups?|organi[sz]ations?)",
+            ),
+        ),
         ("manufacturers", (r"manufacturers?", r"device makers?")),
         (
             "delivery services",
@@ -330,7 +369,7 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         ),
         (
             "law enforcement",
-            (r"law enforcement(?: agenc(?:y|ies)| officials| authorities)?", r"police"),
+            (r"law enforcement(?: agenc(?:y|ies)| officials| authorit(?:y|ies))?", r"police"),
         ),
         (
             "government",
@@ -370,10 +409,11 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         (
             "anyone",
             (
-                r"any ?one(?: else)?",
-                r"anybody(?: else)?",
-                r"no ?one",
-                r"nobody",
+                # who data goes "to" or is shared "with": "no one can tell anyone" names no one
+                r"(?:(?<=with )|(?<=to ))any ?one(?: else)?",
+                r"(?:(?<=with )|(?<=to ))anybody(?: else)?",
+                r"(?:(?<=with )|(?<=to ))no ?one",
+                r"(?:(?<=with )|(?<=to ))nobody",
                 r"any (?:other )?(?:person|company|organi[sz]ation|entity)",
             ),
         ),

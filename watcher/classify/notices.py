@@ -57,6 +57,7 @@ class _Terms:
     advance: bool
     period: bool
     none: bool
+    only_material: bool  # notice of "material" changes only, not of every change
 
 
 _SUBJECT_WORDS = gate_words(_SUBJECT)  # one of them is in every match: tested first
@@ -83,7 +84,20 @@ def _terms(sentences: Sequence[Sentence], under_heading: bool = False) -> _Terms
         advance=period or (told and bool(_ADVANCE.search(text))),
         period=period,
         none=bool(_NONE.search(text)),
+        only_material=bool(_MATERIAL.search(text)),
     )
+
+
+_MATERIAL = re.compile(
+    r"\b(?:material|significant|substantial|important) (?:changes?|amendments?|"
+    r"revisions?|modifications?|updates?)\b|\b(?:materially|significantly|substantially) "
+    r"(?:revise|change|amend|modify|update)"
+)
+
+
+def told_both(old: _Terms, new: _Terms) -> bool:
+    """Both sides promise to tell users of changes at all (directly or ahead)."""
+    return (old.direct or old.advance) and (new.direct or new.advance)
 
 
 @rule("change-notice")
@@ -100,6 +114,10 @@ def change_notice(view: HunkView) -> Iterator[Signal]:
         found.append((old.direct, new.direct, "notice sent to users directly, such as by e-mail"))
     if old.advance != new.advance and not (old.period and new.period):
         found.append((old.advance, new.advance, "notice ahead of changes taking effect"))
+    if old.only_material != new.only_material and told_both(old, new):
+        found.append(
+            (new.only_material, new.only_material, "notice only of changes it deems material")
+        )
     if old.none != new.none:
         found.append((new.none, new.none, "changes without notice, at the provider's discretion"))
     for weakens, now, what in found:

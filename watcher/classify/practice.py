@@ -96,6 +96,17 @@ def _longest(hits: _Hits) -> list[tuple[int, lx.Term, str]]:
     return found
 
 
+def _parenthetical(clause: str, at: int, verbs: list[_Verb]) -> bool:
+    """Is the exception at ``at`` an aside before the main verb ("shall not, save as required
+    by law, disclose any data"), so that what follows the verb is still what is refused?"""
+    comma = clause.find(",", at)
+    return (
+        comma > 0
+        and not any(v[0] < at for v in verbs)  # the main verb is still to come
+        and any(v[0] > comma for v in verbs)
+    )
+
+
 def _bound_verbs(clause: str, pos: int, verbs: list[_Verb]) -> list[_Verb]:
     """The verbs a term at ``pos`` is the object of: the nearest one before it, and any verbs
     coordinated with that one ("sell, rent or otherwise transfer your data")."""
@@ -157,6 +168,7 @@ def clauses(text: str) -> list[str]:
 _LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?:if|when|where)\b")
 
 
+_SUBJECT_PRONOUN = re.compile(r"\b(?:it|they)\b")
 _ELLIPTIC = re.compile(r"(?:is|are|was|were|will|may|can|cannot|never|shall|must|be)\b")
 _PRONOUN = re.compile(r" ?(?:\w+ ){0,2}?(?:it|them)\b")
 _SPEAKER = re.compile(r"\b(?:we|our|us|you|your)\b")
@@ -197,6 +209,10 @@ def read(text: str) -> Practice:
             m = _PRONOUN.match(clause, found_verbs[0][1])
             if m is not None:
                 terms = [(m.start(), term, phrase) for _, term, phrase in last_terms[-1:]]
+            elif _SUBJECT_PRONOUN.search(clause, 0, found_verbs[0][0]):
+                # "... after which it shall be destroyed": the pronoun before the verb
+                end = found_verbs[0][1]
+                terms = [(end, term, phrase) for _, term, phrase in last_terms[-1:]]
             elif _ELLIPTIC.match(clause):  # "card details are tokenised and are never stored"
                 end = found_verbs[0][1]
                 terms = [(end, term, phrase) for _, term, phrase in last_terms[-1:]]
@@ -207,7 +223,13 @@ def read(text: str) -> Practice:
             if not bound and term.name == "anyone":
                 continue  # "not intended for anyone under 16": no one receives anything
             # What follows "except"/"unless" in a negated clause is what is allowed after all.
-            item_level = MAY if exception is not None and pos > exception.start() else level
+            item_level = (
+                MAY
+                if exception is not None
+                and pos > exception.start()
+                and not _parenthetical(clause, exception.start(), found_verbs)
+                else level
+            )
             targets = [(v[2], v[3], v[4]) for v in bound] or [
                 (_DEFAULT_GROUP.get(term.kind, "keep"), 1, "")
             ]

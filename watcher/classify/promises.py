@@ -36,16 +36,18 @@ RIGHTS = (
     ("opt-out", re.compile(r"\bopt[- ]?out|unsubscrib")),
     ("withdraw consent", re.compile(r"\bwithdraw")),
     ("complaint", re.compile(r"\b(?:complain|lodge)")),
+    ("appeal", re.compile(r"\bappeal")),
     (
         "human review",
         re.compile(r"\bhuman (?:review|intervention)|\b(?:ask|request) a human\b|\bcontest\b"),
     ),
 )
 RIGHTS_CUE = re.compile(
-    r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller) (?:can|may|are "
+    r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller|data subjects?|"
+    r"users?|individuals) (?:can|may|are "
     r"entitled to|is entitled to|have the option to|has the right to) (?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
-    r"limit|restrict|rectify|erase))\b|"
+    r"limit|restrict|rectify|erase|appeal))\b|"
     r"\b(?:to|can|may) opt[- ]out of\b"
 )
 # The user's own right to walk away (a provider's "we may terminate your account" is not one).
@@ -91,7 +93,9 @@ GOVERNMENT = re.compile(
     r"legal (?:request|demand)s?|gag order)"
 )
 POLICY_CHANGE = re.compile(
-    r"\bmaterial changes?|\bchanges? to (?:this|the|our)\b|\b(?:updated|revised) version\b|"
+    r"\bmaterial (?:changes?|amendments?|revisions?|modifications?)|"
+    r"\bchanges? to (?:this|the|our)\b|"
+    r"\b(?:updated|revised) version\b|"
     r"\b(?:post|publish|announce)\w* (?:any |all |the |such )?(?:changes|updates|revisions)\b|"
     r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)"
 )

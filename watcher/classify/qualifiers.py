@@ -190,7 +190,8 @@ def consent_mode(view: HunkView) -> Iterator[Signal]:
 
 
 _EXCEPT = re.compile(
-    r"\b(?:except|unless|other than|with the exception of|excluding|save for|save where|"
+    r"\b(?:except|unless|other than|with the exception of|excluding|save for|save where|save as|"
+    r"notwithstanding|"
     r"apart from|aside from|"
     r"without (?:your |the |a )?(?:prior |express |verifiable |written )?(?:parental )?"
     r"(?:consent|permission|authori[sz]ation))\b"
@@ -251,7 +252,11 @@ def reach(view: HunkView) -> Iterator[Signal]:
         weaker = bool(_hit(_REQUIRED, o.text) and _hit(_ADVISED, n.text)) - bool(
             _hit(_REQUIRED, n.text) and _hit(_ADVISED, o.text)
         )
-        if weaker and not (_hit(_REQUIRED, n.text) and _hit(_ADVISED, n.text)):
+        if (
+            weaker
+            and not (_hit(_REQUIRED, n.text) and _hit(_ADVISED, n.text))
+            and C.SECURITY in (w.topics(o) | w.topics(n) | view.heading_categories)
+        ):  # "available to adults" -> "you must be 18" is no safeguard made optional
             cats = tuple(sorted(w.topics(n) - {C.CONTACT})) or (C.SECURITY,)
             yield Signal(
                 S.MAJOR,

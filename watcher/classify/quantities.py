@@ -84,6 +84,7 @@ LEGAL_PERIOD = re.compile(
 )
 UNBOUNDED = re.compile(
     r"\b(?:indefinitely|permanently|forever|for an unlimited|no (?:fixed|set) (?:period|limit)|"
+    r"or (?:for )?longer (?:if|where|when|as|while)|"
     r"as long as (?:necessary|needed|required|we (?:need|see fit|deem)|is (?:necessary|needed))|"
     r"as long as (?:it is|they are) (?:necessary|needed|useful)|"
     r"as long as (?:we|it|they) (?:consider|deem|find|think|believe|judge)s? (?:it |them |this )?"
@@ -111,7 +112,11 @@ IMMEDIATE = re.compile(
 )
 # "Without undue delay": no period at all, which is longer than any period named (a deadline
 # replaced by it is a weaker promise). Its own marker, below the legal period and a lifetime.
-VAGUE = re.compile(r"\bwithout undue delay\b|\bas soon as (?:reasonably )?practicable\b")
+VAGUE = re.compile(
+    r"\bwithout undue delay\b|\bas soon as (?:reasonably )?practicable\b|"
+    r"\bfor a (?:limited|short|reasonable) (?:time|period)(?: of time)?\b|"
+    r"\bwithin a reasonable (?:time|period)(?: of time)?\b"
+)
 AGE = re.compile(
     r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"
     + _NUM
@@ -175,6 +180,10 @@ _PERIOD_WORDS = (
     "as soon as",
     "without undue",
     "practicable",
+    "limited",
+    "reasonable",
+    "short",
+    "longer",
     "daily",
     "annual",
     "quarter",
@@ -222,7 +231,7 @@ _AFTERWARDS = re.compile(
 
 def _seconds(word: str, digits: str | None, unit: str) -> float:
     n = _number(word, digits)
-    if unit == "month" and n % 12 == 0:  # "24 months" is "2 years"
+    if unit == "month" and n % 6 == 0:  # "24 months" is "2 years", "18 months" a year and a half
         return n / 12 * _UNIT_SECONDS["year"]
     return n * _UNIT_SECONDS[unit]
 
@@ -256,6 +265,7 @@ def durations(text: str) -> tuple[Duration, ...]:
     out = [
         Duration(
             _seconds(m.group(1), m.group(2), m.group(3))
+            * (1.5 if text.startswith(" and a half", m.end()) else 1.0)
             + (1e15 if has_lifetime and _AFTERWARDS.match(text, m.end()) else 0.0),
             m.group(0),
         )
@@ -271,7 +281,13 @@ def durations(text: str) -> tuple[Duration, ...]:
     ]
     out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
     out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
-    if "without undue" in text or "practicable" in text:
+    if (
+        "without undue" in text
+        or "practicable" in text
+        or "limited" in text
+        or "reason" in text
+        or ("short" in text)
+    ):
         out += [Duration(1e13, m.group(0)) for m in VAGUE.finditer(text)]
     if not out and DELETES.search(text):
         # "Purged at the end of each day", "deleted weekly": the deletion cadence, with no period
@@ -304,7 +320,7 @@ def contacts(text: str) -> frozenset[str]:
 def ages(text: str) -> frozenset[int]:
     if not re.search(
         r"\b(?:age|children|child|minors?|years old|parent|(?:anyone|persons?|people|individuals|"
-        r"users) (?:under|below|younger))",
+        r"users|players|members|customers|kids|teens|students) (?:under|below|younger))",
         text,
     ):
         return frozenset()

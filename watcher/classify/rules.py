@@ -60,6 +60,31 @@ def practice_modality(view: HunkView) -> Iterator[Signal]:
 _REQUESTERS = frozenset({"law enforcement", "government"})
 
 
+def _unresolved_match(c: cl.Claim, others: tuple[Sentence, ...]) -> bool:
+    """Does a sentence on the other side state the same verb at the same strength of an object
+    it names only by a pronoun ("we discard it", its noun in the sentence before)?"""
+    if c.kind not in ("data", "vpn") or not c.verb:
+        return False
+    return any(
+        s.practice.verbs.get(c.group) == c.level
+        and not any(o.group == c.group for o in s.practice.claims)
+        and _PRONOUN_OBJECT.search(s.text)
+        for s in others
+    )
+
+
+_PRONOUN_OBJECT = re.compile(r"\b(?:it|them|this|these|that)\b")
+
+
+def _only_named(c: cl.Claim) -> bool:
+    """A mention that says nothing: a heading ("Cookies and Similar Technologies") or a defined
+    term in brackets or quotes ('("Personal Data")')."""
+    if len(c.clause.split()) <= 6:
+        return True
+    at = c.clause.find(c.phrase)
+    return at > 0 and c.clause[at - 1] in "(\"'"
+
+
 @rule("practice-items")
 def practice_items(view: HunkView) -> Iterator[Signal]:
     """A data type, recipient, purpose, right or promise appears on one side only."""
@@ -87,6 +112,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in old or key in old_all or key in handled:
             continue
         c = w.most_permissive(claims)
+        if _unresolved_match(c, view.changed_old()):
+            continue  # "... near you. We discard it ...": the other side says it of "it"
         if old_words is None:
             old_words = w.words_of(view.changed_old())
         if w.respelled(c.phrase, old_words) or w.only_typos(c.clause, old_words):
@@ -127,7 +154,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{c.item} is now named as a recipient",
             )
         elif not c.verb and c.kind in ("data", "recipient"):
-            if c.item in _REQUESTERS:
+            if c.item in _REQUESTERS or _only_named(c):
                 continue  # "when law enforcement asks us": who asks, not who receives
             yield Signal(
                 S.MINOR,
@@ -161,6 +188,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if key in new or key in new_all or key in handled:
             continue
         c = min(claims, key=lambda x: x.permissiveness)
+        if _unresolved_match(c, view.changed_new()):
+            continue
         if new_words is None:
             new_words = w.words_of(view.changed_new())
         if w.respelled(c.phrase, new_words) or w.only_typos(c.clause, new_words):
@@ -197,7 +226,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         ):
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"recipient no longer named: {w.label(c)}", "")
         elif not c.verb and c.kind in ("data", "recipient"):
-            if c.item in _REQUESTERS:
+            if c.item in _REQUESTERS or _only_named(c):
                 continue
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"no longer mentioned: {w.label(c)}", "")
         else:

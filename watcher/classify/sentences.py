@@ -29,6 +29,7 @@ DATE = re.compile(
 # A line that stamps the document (or a canary) with a date; a copyright notice is one too.
 DATE_LINE = re.compile(
     r"\b(?:last (?:updated|modified|revised|changed|reviewed|refreshed)|updated|effective|revised|"
+    r"revision|"
     r"modified|refreshed|version|dated?|published|as of|copyright|all rights reserved)\b|©",
     re.IGNORECASE,
 )
@@ -45,9 +46,14 @@ _STOP = frozenset(_STOP_WORDS.split(" "))
 _SPACES = re.compile(r"\s+")
 
 
+# "donot", "willnot": a negation glued to its verb is still a negation.
+_GLUED_NOT = re.compile(r"\b(do|does|did|will|would|shall|should|could|must|may|have|has)not\b")
+
+
 def clean(text: str) -> str:
     """Lower-cased text with quotes, dashes and whitespace unified."""
-    return _SPACES.sub(" ", text.translate(_QUOTES)).strip().lower()
+    lowered = _SPACES.sub(" ", text.translate(_QUOTES)).strip().lower()
+    return _GLUED_NOT.sub(r"\1 not", lowered) if "not" in lowered else lowered
 
 
 _DIGIT = re.compile(r"\d")

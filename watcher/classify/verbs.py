@@ -34,11 +34,11 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"disclos(?:e|es|ed|ing|ure)",
             r"transfer(?:s|red|ring)?",
             r"provid(?:e|es|ed|ing) (?:\w+ )?(?:information |data )?to",
-            r"giv(?:e|es|en|ing) (?:\w+ )?(?:information |data )?to",
+            r"giv(?:e|es|en|ing) (?:\w+ )?(?:\w+ )?(?:information |data )?to",
             r"hand(?:s|ed)? over",
             r"hand(?:s|ed|ing)? (?:\w+ )?(?:information |data )?to",
             r"pass(?:es|ed)? (?:on|along)",
-            r"make (?:\w+ )?available",
+            r"make (?:[\w-]+ ){0,7}?available",
             r"releas(?:e|es|ed)",
             r"turn(?:s|ed)? over",
             r"provid(?:e|es|ed|ing)(?= (?:the |your |any |such )?(?:personal )?(?:data"
@@ -84,7 +84,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"provide us with",
             r"no-logs?",
             r"needs?",
-            r"requires?",
+            r"requires?(?! us\b)",
         ),
     ),
     ("include", 1, _re(r"includ(?:e|es|ed|ing)", r"such as", r"e\.g\.", r"for example")),
@@ -108,7 +108,13 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         "delete",
         -1,
         _re(
-            r"delet(?:e|es|ed|ion)", r"eras(?:e|es|ed|ure)", r"purg(?:e|es|ed)", r"destroy(?:s|ed)?"
+            r"delet(?:e|es|ed|ion)",
+            r"eras(?:e|es|ed|ure)",
+            r"purg(?:e|es|ed)",
+            r"destroy(?:s|ed)?",
+            r"discard(?:s|ed)?",
+            r"remov(?:e|es|ed)(?= [^.;]{0,60}\bfrom\b)",  # "remove X from photos", not "remove us"
+            r"strip(?:s|ped)?(?= [^.;]{0,60}\bfrom\b)",
         ),
     ),
     (
@@ -138,7 +144,8 @@ NEGATION = re.compile(
 )
 EXCEPTION = re.compile(
     r"\b(?:except|unless|other than|apart from|aside from|besides|with the exception of|"
-    r"excluding|save for|save where|save when|save that|but may|except where|"
+    r"excluding|save for|save where|save when|save that|save as|save to the extent|but may|"
+    r"except where|notwithstanding|except as otherwise|"
     r"without your (?:prior |express )?consent)\b"
 )
 HEDGE = re.compile(
