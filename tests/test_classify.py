@@ -719,7 +719,15 @@ FLOORS = {
         "material": 0.92,  # 0.947
         "category_macro_f1": 0.79,  # 0.815
         "direction": 0.81,  # 0.833
-        "severity_within_one": 0.93,  # 0.960
+        "severity_within_one": 0.93,  # 0.967
+    },
+    # holdout8, the same: blind first measurement material 0.740, category F1 0.786, direction
+    # 0.673, within one 0.767, cosmetic rated major+ 0.236 (legalese and app-store registers).
+    "holdout8": {
+        "material": 0.88,  # 0.907
+        "category_macro_f1": 0.77,  # 0.793
+        "direction": 0.79,  # 0.813
+        "severity_within_one": 0.89,  # 0.920
     },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
@@ -732,6 +740,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout5": 0.02,  # measured 0 (0.022 before tuning)
     "holdout6": 0.04,  # measured 0.036: 2 of 55 (restructured long sentences; 0.182 before)
     "holdout7": 0.04,  # measured 0.038: 2 of 53 (0.094 before)
+    "holdout8": 0.08,  # measured 0.073: 4 of 55 (0.236 before)
 }
 
 
