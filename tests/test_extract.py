@@ -176,6 +176,19 @@ def test_plain_text_headings_and_bullets_become_blocks() -> None:
     assert doc.extractor == f"x{EXTRACTOR_VERSION}"
 
 
+def test_plain_text_markdown_headings_are_headings_and_date_stamps_are_not() -> None:
+    text = (
+        "# Privacy Policy\n\nLast updated: 2 June 2025\n\n## Legal process\n\n"
+        "We require a search warrant before we disclose the content of your communications.\n"
+    )
+    doc = extract(fetched(text.encode(), "text/plain"))
+    blocks = [(b.kind, b.text, b.level) for b in doc.blocks]
+    assert blocks[0] == (BlockKind.HEADING, "Privacy Policy", 1)
+    assert blocks[1][:2] == (BlockKind.PARAGRAPH, "Last updated: 2 June 2025")
+    assert blocks[2] == (BlockKind.HEADING, "Legal process", 2)
+    assert blocks[3][0] is BlockKind.PARAGRAPH
+
+
 # --- HTML structure ------------------------------------------------------------------------
 
 

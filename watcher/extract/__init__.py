@@ -58,7 +58,7 @@ from watcher.models import Block, BlockKind, Document, ExtractRules, Fetched
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "is_html", "is_pdf"]
 
-EXTRACTOR_VERSION: Final = "2"
+EXTRACTOR_VERSION: Final = "3"
 
 
 def extract(fetched: Fetched, rules: ExtractRules = ExtractRules()) -> Document:  # noqa: B008

@@ -43,6 +43,10 @@ def _text_blocks(text: str) -> list[Block]:
         if bullet:
             blocks.append(Block(BlockKind.ITEM, _collapse(line[bullet.end() :])))
             continue
+        atx = _ATX_HEADING.match(line)
+        if atx:  # Markdown: "## Data we collect"
+            blocks.append(Block(BlockKind.HEADING, _collapse(atx.group(2)), len(atx.group(1))))
+            continue
         level = _heading_level(line)
         if level:
             blocks.append(Block(BlockKind.HEADING, _collapse(line), level))
@@ -51,10 +55,20 @@ def _text_blocks(text: str) -> list[Block]:
     return [b for b in blocks if b.text]
 
 
+_ATX_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# "Last updated: 2 June 2025", "Effective date: ...": a stamp, however short, heads no section.
+_STAMP = re.compile(
+    r"^(?:last (?:updated|modified|revised|changed|reviewed)|updated|effective(?: date)?|"
+    r"revised|version|dated?|published|as of|copyright|©)\b",
+    re.IGNORECASE,
+)
+
+
 def _heading_level(line: str) -> int:
-    """2 for an ALL-CAPS line, 3 for a short line that does not end like a sentence, else 0."""
+    """2 for an ALL-CAPS line, 3 for a short line that does not end like a sentence, else 0;
+    never for a date or version stamp."""
     letters = [c for c in line if c.isalpha()]
-    if len(line) > 120 or len(letters) < 3:
+    if len(line) > 120 or len(letters) < 3 or _STAMP.match(line):
         return 0
     if all(c.isupper() for c in letters) and len(line) <= 120:
         return 2
