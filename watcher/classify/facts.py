@@ -7,6 +7,7 @@ the practice rules (``watcher.classify.rules``) compare claims.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from watcher.classify import cues
@@ -368,10 +369,21 @@ _COUNTRY_NAMES = {
 _WORDS = re.compile(r"[^\W_]+")
 
 
+def _plain(text: str) -> str:
+    """``text`` without accents: a place spelt with or without its diacritics is one place."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
 def _same_places(old: set[str], new: set[str]) -> bool:
     """The same contacts, where a postal address that only gained or lost a detail (a district,
-    a region) is the same address: "12 Harbour Road, Victoria" ~ "12 Harbour Road, Mahé, Victoria".
+    a region) is the same address: "12 Harbour Road, Victoria" ~ "12 Harbour Road, Mahé, Victoria",
+    and "Zürich" is "Zurich".
     """
+    if old == new:
+        return True
+    old, new = {_plain(a) for a in old}, {_plain(b) for b in new}
     if old == new:
         return True
     if len(old) != len(new):

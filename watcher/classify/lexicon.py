@@ -56,7 +56,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"connection (?:time ?stamps?|times?|dates?|start(?: and end)? times?)",
                 r"time ?stamps?",
                 r"(?:date|time)s? and (?:date|time)s? of (?:your |each )?(?:last |most recent )?"
-                r"(?:successful )?(?:connections?|sessions?|logins?|log-ins?)",
+                r"(?:successful )?(?:vpn )?(?:connections?|sessions?|logins?|log-ins?)",
                 r"(?:login|log-in|connect(?:ion)?) (?:and disconnect(?:ion)? )?times?",
                 r"when you (?:connect|log in|logged in|connected)",
                 r"(?:the )?times? (?:when )?you (?:connect|connected|log in|logged in)",
@@ -252,6 +252,8 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"(?<!battery )(?<!device )health (?:data|information)",
                 r"menstrual (?:cycle )?(?:data|information|tracking)?",
                 r"(?:fertility|pregnancy|medical) (?:data|information|records?)",
+                r"heart rate variability",
+                r"blood (?:oxygen|pressure|glucose|sugar)(?: readings?| levels?)?",
             ),
         ),
         (
@@ -328,11 +330,9 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
         ("data brokers", (r"data brokers?",)),
         (
             "credit agencies",
-            (
-                r"credit (?:reference |reporting )?(?:agencies|agency|bureaus?)",
-                r"fraud prevention agencies",
-            ),
+            (r"credit (?:reference |reporting )?(?:agencies|agency|bureaus?)",),
         ),
+        ("fraud prevention agencies", (r"fraud prevention (?:agencies|agency|services)",)),
         (
             "insurers",
             (r"(?:health |life |car )?insurers?", r"insurance (?:companies|company|providers?)"),
@@ -464,6 +464,15 @@ PURPOSES: tuple[Term, ...] = tuple(
                 r"product news",
                 r"(?:offer|show|sell) you (?:products|services|offers) (?:from|of) "
                 r"(?:our |selected )?(?:partners?|partner \w+|third parties)",
+            ),
+        ),
+        (
+            "model training",
+            (
+                r"train(?:ing)? (?:our |its |their |the )?(?:[\w-]+ ){0,3}?"
+                r"(?:models?|algorithms?|ai)",
+                r"(?:machine learning|ai) (?:model )?training",
+                r"model training",
             ),
         ),
         (

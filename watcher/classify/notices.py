@@ -67,6 +67,9 @@ _SUBJECT_WORDS = gate_words(_SUBJECT)  # one of them is in every match: tested f
 _CHANGE_WORD = re.compile(r"\b(?:modif\w*|amend\w*|chang(?:e|es|ed|ing)|updat\w*|revis\w*)\b")
 
 
+_CHANGES_HEADING = re.compile(r"^(?:changes|updates|amendments|revisions)\b")
+
+
 def _terms(sentences: Sequence[Sentence], under_heading: bool = False) -> _Terms | None:
     found = [
         s
@@ -105,7 +108,9 @@ def change_notice(view: HunkView) -> Iterator[Signal]:
     """How users are told of changes to the policy changes: directly or not, ahead or not."""
     if view.moved:
         return
-    heading = Category.POLICY_CHANGES in view.heading_categories
+    heading = Category.POLICY_CHANGES in view.heading_categories or bool(
+        _CHANGES_HEADING.search(view.heading_text)
+    )
     old, new = _terms(view.changed_old(), heading), _terms(view.changed_new(), heading)
     if old is None or new is None:
         return  # a notice sentence added or removed whole is read by the practice rules

@@ -36,6 +36,9 @@ class Practice:
     numbers: frozenset[str]
     categories: frozenset[Category]
     safeguards: frozenset[str]
+    # The claims of a line that states nothing on its own ("Connection timestamps", a list item):
+    # they count only where what introduces the list says what is done with them.
+    listed: tuple[Claim, ...] = ()
 
 
 # Shaped for speed (a leading character class, one shared ",? "); it splits exactly as
@@ -171,6 +174,10 @@ _LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?
 _SUBJECT_PRONOUN = re.compile(r"\b(?:it|they)\b")
 _ELLIPTIC = re.compile(r"(?:is|are|was|were|will|may|can|cannot|never|shall|must|be)\b")
 _PRONOUN = re.compile(r" ?(?:\w+ ){0,2}?(?:it|them)\b")
+# A link or a button, not a statement: "Read our Cookie Policy", "Manage cookie settings".
+_UI_LINE = re.compile(
+    r"(?:read|see|view|visit|click|tap|learn|manage|find out|go to|open|download|change) "
+)
 _SPEAKER = re.compile(r"\b(?:we|our|us|you|your)\b")
 
 
@@ -180,7 +187,9 @@ def read(text: str) -> Practice:
     A line of a few words with no one speaking ("Share on Facebook", "Cookie settings") is a
     label or a button, not a statement: it yields topics but no claims.
     """
-    statement = len(text.split()) >= 4 or bool(_SPEAKER.search(text))
+    words = text.split()
+    link = len(words) <= 8 and _UI_LINE.match(text) is not None
+    statement = not link and (len(words) >= 4 or bool(_SPEAKER.search(text)))
     claims: list[Claim] = []
     verbs: dict[str, int] = {}
     last: list[_Verb] = []
@@ -276,6 +285,7 @@ def read(text: str) -> Practice:
     claims.extend(_definition_claims(text))
     return Practice(
         claims=tuple(claims) if statement else (),
+        listed=() if statement else tuple(c for c in claims if not c.verb),
         verbs=verbs,
         durations=qty.durations(text),
         countries=frozenset(cues.country(m.group(0)) for m in cues.COUNTRY_RE.finditer(text)),

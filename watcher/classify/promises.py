@@ -71,7 +71,9 @@ PROSPECTIVE = re.compile(
     r"(?:after|from|following|once)|"
     r"\b(?:continue to be|remain|remains|will be|shall be|stay|stays) governed by (?:that|the "
     r"(?:earlier|previous|prior|older|original)|the version|the terms) |"
-    r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)"
+    r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)|"
+    r"\b(?:existing|already collected) (?:personal )?(?:data|information)\b[^.;]{0,60}\b(?:ask for|"
+    r"obtain|seek|get) your (?:consent|permission)"
 )
 # Changes applied to everything already held: "any changes will apply to all information we hold".
 ALL_HELD = re.compile(
@@ -79,7 +81,7 @@ ALL_HELD = re.compile(
     r"(?:information|data)"
     r"(?: (?:that )?we (?:hold|have|keep|store|process)| about you)"
 )
-_PROSPECTIVE_GATE = ("collected", "gather", "obtain", "receive", "governed", "already")
+_PROSPECTIVE_GATE = ("collected", "gather", "obtain", "receive", "governed", "already", "existing")
 _CHANGES = re.compile(r"\b(?:changes?|revisions?|updates?|amendments?|revised|updated|new version)")
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"

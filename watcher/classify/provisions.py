@@ -120,7 +120,8 @@ def disk_writes(view: HunkView) -> Iterator[Signal]:
 _SCOPE = re.compile(
     r"(?<!of )\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
     r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
-    r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)"
+    r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)|"
+    r"\b(?:is|are) not covered by (?:this|the|our) (?:privacy )?(?:policy|notice|statement)"
 )
 _SCOPE_GATE = gate_words(_SCOPE)
 _SCOPE_WORDS = frozenset(

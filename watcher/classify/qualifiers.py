@@ -204,6 +204,11 @@ def exception_added(view: HunkView) -> Iterator[Signal]:
     your permission"), or loses one."""
     if view.moved:
         return
+    # An exception that moved to a sentence of its own (a sentence split in two) is still there.
+    if any(_hit(_EXCEPT, s.text) for s in view.changed_old()) == any(
+        _hit(_EXCEPT, s.text) for s in view.changed_new()
+    ):
+        return
     for o, n in w.pairs(view):
         old_x, new_x = bool(_hit(_EXCEPT, o.text)), bool(_hit(_EXCEPT, n.text))
         if old_x == new_x:

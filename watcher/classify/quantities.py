@@ -97,6 +97,7 @@ ACCOUNT_LIFETIME = re.compile(
     r"\b(?:as long as|while|until) (?:your|the) (?:account|subscription) (?:is|remains) "
     r"(?:active|open|valid)|"
     r"until you (?:close|delete|cancel|terminate) your (?:account|subscription)|"
+    r"until you delete (?:it|them|this|these)|"
     r"for the (?:life|lifetime|duration) of your (?:account|subscription)\b"
 )
 IMMEDIATE = re.compile(

@@ -185,9 +185,11 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"the policy now says {w.say(c.clause)}",
             )
     for key, claims in old.items():
-        if key in new or key in new_all or key in handled:
+        if key in new or key in handled:
             continue
         c = min(claims, key=lambda x: x.permissiveness)
+        if key in new_all and (not w.is_promise(c) or any(w.is_promise(n) for n in new_all[key])):
+            continue  # still stated; a promise only counts as kept if a promise still says it
         if _unresolved_match(c, view.changed_new()):
             continue
         if new_words is None:

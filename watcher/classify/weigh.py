@@ -235,7 +235,7 @@ def claims_by_key(
     """Claims by (group, item); bare list items take the verb of what introduces the list."""
     out: dict[tuple[str, str], list[Claim]] = {}
     for s in sentences:
-        for c in s.practice.claims:
+        for c in s.practice.claims or (s.practice.listed if context is not None else ()):
             c = _in_context(c, s, context)
             out.setdefault(c.key, []).append(c)
     return out
