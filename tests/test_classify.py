@@ -737,6 +737,14 @@ FLOORS = {
         "direction": 0.88,  # 0.907
         "severity_within_one": 0.97,  # 0.993
     },
+    # holdout10, the same: blind first measurement material 0.807, category F1 0.766, direction
+    # 0.700, within one 0.813, cosmetic rated major+ 0.036 (collection, purpose, scope, ...).
+    "holdout10": {
+        "material": 0.93,  # 0.953
+        "category_macro_f1": 0.77,  # 0.795
+        "direction": 0.79,  # 0.820
+        "severity_within_one": 0.93,  # 0.953
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -750,6 +758,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout7": 0.04,  # measured 0.038: 2 of 53 (0.094 before)
     "holdout8": 0.08,  # measured 0.073: 4 of 55 (0.236 before)
     "holdout9": 0.02,  # measured 0 (0.036 before)
+    "holdout10": 0.02,  # measured 0.018: 1 of 55 (0.036 before)
 }
 
 
@@ -1937,3 +1946,85 @@ class TestPageShapedHunksFromHoldout9:
     def test_page_shaped_rewordings_are_not_material(self, old: str, new: str) -> None:
         f = judge(old, new)
         assert not f.material, f.reasons
+
+
+class TestNewKindsOfDataAndPurposeFromHoldout10:
+    @pytest.mark.parametrize(
+        ("old", "new", "severity", "direction"),
+        [
+            (  # "only" dropped and a purpose appended
+                "Event data is processed solely to sync and display your calendar.",
+                "Event data is processed to sync and display your calendar and to build insights "
+                "about how you spend your time.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (  # "only" dropped and a party added
+                "Only the clinicians involved in your care can access your medical record.",
+                "The clinicians involved in your care and our quality assurance team can access "
+                "your medical record.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "Porchlight records video when motion is detected at your door.",
+                "Porchlight records video and audio when motion is detected at your door.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "We do not create face templates of people who come to your door.",
+                "We do not currently create face templates of people who come to your door.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "Hireloom grants the rights described in this section to all users, wherever they "
+                "live.",
+                "Hireloom grants the rights described in this section to users in the European "
+                "Economic Area and the United Kingdom.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "Connection logs are kept in memory and discarded when your session ends.",
+                "Connection logs are kept in memory and written to disk when your session ends, "
+                "then deleted after 30 days.",
+                Severity.CRITICAL,
+                Direction.WEAKENS,
+            ),
+            (
+                "Operator | Halyard Networks S.A. | Panama",
+                "Operator | Halyard Networks S.A. | Seychelles",
+                Severity.MAJOR,
+                Direction.NEUTRAL,
+            ),
+        ],
+    )
+    def test_holdout10_practices(
+        self, old: str, new: str, severity: Severity, direction: Direction
+    ) -> None:
+        f = judge(old, new)
+        assert (f.severity, f.direction) == (severity, direction), f.reasons
+
+    def test_a_list_item_under_a_collects_heading_gaining_a_data_type_is_major(self) -> None:
+        f = judge(
+            "- Words you add to your personal dictionary",
+            "- Words you add to your personal dictionary and text you copy to the clipboard",
+            heading="What the keyboard collects",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS)
+        assert f.categories == (Category.COLLECTION,)
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("Policy ID: HL-PP-2023-07", "Policy ID: HL-PP-2024-02"),
+            (
+                "This policy takes effect on 01/02/2024 and replaces all earlier versions.",
+                "This policy takes effect on 01/10/2024 and replaces all earlier versions.",
+            ),
+        ],
+    )
+    def test_policy_stamps_are_no_change(self, old: str, new: str) -> None:
+        assert judge(old, new).severity is Severity.NONE

@@ -59,7 +59,7 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
     for olds, news in _period_pairs(view):
         od = [d for s in olds for d in s.practice.durations]
         nd = [d for s in news for d in s.practice.durations]
-        if sorted(d.seconds for d in od) == sorted(d.seconds for d in nd):
+        if {d.seconds for d in od} == {d.seconds for d in nd}:  # the same periods, however often
             continue
         a, b = max(od, key=lambda d: d.seconds), max(nd, key=lambda d: d.seconds)
         if a.seconds == b.seconds:
@@ -105,6 +105,7 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
 _PLACE = re.compile(
     r"\b(?:stored|hosted|located|based|incorporated|registered|governed|processed|transferred|"
     r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?|"
+    r"operator|region|"
     r"courts?|arbitration|controller|operated)\b"
 )
 
@@ -113,7 +114,7 @@ def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
     return {
         c
         for s in sentences
-        if C.JURISDICTION in s.practice.categories or _PLACE.search(s.text)
+        if C.JURISDICTION in s.practice.categories or _PLACE.search(s.text) or " | " in s.text
         for c in s.practice.countries
     }
 
@@ -167,11 +168,16 @@ _NOT_NAMES = frozenset(
 )
 
 
+_CURRENTLY = re.compile(r"\b(?:currently|namely)\b")  # naming cues strong enough on their own
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not companies
 
 
 def _named(s: Sentence) -> set[str]:
-    if not any(c.kind == "recipient" for c in s.practice.claims) and not _THROUGH.search(s.text):
+    if (
+        not any(c.kind == "recipient" for c in s.practice.claims)
+        and not _THROUGH.search(s.text)
+        and not _CURRENTLY.search(s.text)
+    ):
         return set()  # only a name inside a disclosed class of recipients is one of them
     known = " ".join(c.phrase for c in s.practice.claims).lower()
     return {
@@ -533,10 +539,13 @@ _ASSESSED = re.compile(
 _VERSION = re.compile(r"\b(?:version|v|rev(?:ision)?|release)\.? ?\d+(?:\.\d+)*[a-z]?\b", re.I)
 
 
+_DIGITS = re.compile(r"\d+")  # on a stamp line every number is part of the stamp
+
+
 def _stamp(line: str) -> str:
     """A date line with its dates and version numbers masked: "Policy version <v> (effective
     <date>)"."""
-    return clean(mask_dates(_VERSION.sub("<version>", line)))
+    return _DIGITS.sub("#", clean(mask_dates(_VERSION.sub("<version>", line))))
 
 
 @rule("date-only")

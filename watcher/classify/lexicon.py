@@ -61,6 +61,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"when you (?:connect|log in|logged in|connected)",
                 r"(?:the )?times? (?:when )?you (?:connect|connected|log in|logged in)",
                 r"(?:the )?times? (?:at which|when) you (?:connect|disconnect|log in|log off)",
+                r"(?:the )?times? of (?:the|your|each) (?:vpn )?(?:connections?|sessions?)",
                 r"(?:the )?times? (?:at which|when) your (?:sessions?|connections?) "
                 r"(?:begins?|starts?|ends?)(?: and (?:begins?|starts?|ends?))?",
             ),
@@ -130,6 +131,7 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             "email",
             (
                 r"e-?mail(?: address(?:es)?)",
+                r"e-?mail(?= \|)",  # a table row: "Email | Account and receipts | ..."
                 r"e-?mails? you send",
                 # a bare "email" is the address only as a data item: "your name or email"
                 r"(?:(?<=your )|(?<=name or )|(?<=name and )|(?<=name, ))e-?mail(?! (?:us|me))",
@@ -194,7 +196,14 @@ DATA_TYPES: tuple[Term, ...] = tuple(
         ("date of birth", (r"dates? of birth", r"birth ?dates?", r"birthdays?")),
         (
             "government id",
-            (r"government[- ](?:issued )?(?:identification|id)", r"passports?", r"id cards?"),
+            (
+                r"government[- ](?:issued )?(?:identification|id)",
+                r"passports?",
+                r"id cards?",
+                r"social security numbers?|\bssns?",
+                r"national (?:id|identity|insurance) numbers?",
+                r"tax (?:id|identification) numbers?",
+            ),
         ),
         (
             "name",
@@ -226,7 +235,24 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"(?:clicks|taps),? (?:and )?(?:scrolls|scrolling|swipes)",
             ),
         ),
-        ("photos", (r"photos?", r"camera", r"microphone", r"media files", r"camera roll")),
+        ("photos", (r"photos?", r"camera", r"media files", r"camera roll")),
+        (
+            "audio",
+            (
+                r"microphone",
+                r"audio(?: recordings?| clips?| data)?",
+                r"voice (?:recordings?|notes?|messages?|clips?|samples?|data)",
+            ),
+        ),
+        ("clipboard", (r"clipboard(?: contents?| data| text)?", r"text you copy")),
+        (
+            "purchase history",
+            (
+                r"purchase (?:history|records?|data)",
+                r"(?:itemi[sz]ed )?(?:record|history|list) of (?:every|each|all|your) purchases?",
+                r"what you (?:buy|purchase)",
+            ),
+        ),
         ("referenced data", (r"(?:this|such|that|these|the above) (?:information|data)",)),
         (
             "biometrics",
@@ -234,6 +260,7 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"biometric(?: data| information| identifiers)?",
                 r"face ?prints?",
                 r"facial (?:recognition|geometry|scans?)",
+                r"face (?:templates?|geometry|scans?)",
                 r"behaviou?ral biometrics",
                 r"typing (?:patterns?|rhythm|behaviou?r)",
                 r"how you (?:type|hold your (?:phone|device)|swipe)",

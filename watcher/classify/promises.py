@@ -39,7 +39,10 @@ RIGHTS = (
     ("appeal", re.compile(r"\bappeal")),
     (
         "human review",
-        re.compile(r"\bhuman (?:review|intervention)|\b(?:ask|request) a human\b|\bcontest\b"),
+        re.compile(
+            r"\bhuman (?:review|intervention)|\b(?:ask|request) a human\b|\bcontest\b|"
+            r"\ba (?:person|human) (?:to )?review"
+        ),
     ),
 )
 RIGHTS_CUE = re.compile(

@@ -312,3 +312,66 @@ def legal_condition(view: HunkView) -> Iterator[Signal]:
             if worse
             else "the promise no longer depends on what the law requires",
         )
+
+
+_EXCLUSIVE = re.compile(r"\b(?:only|solely|exclusively|for no other (?:reason|purpose))\b")
+
+
+@rule("exclusivity-dropped")
+def exclusivity_dropped(view: HunkView) -> Iterator[Signal]:
+    """A practice limited to one use or one party ("used only to sync", "only the clinicians
+    caring for you") loses its "only" and gains more: it now covers what was ruled out."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        if len(_EXCLUSIVE.findall(o.text)) <= len(_EXCLUSIVE.findall(n.text)):
+            continue
+        gained = n.tokens - o.tokens
+        if len(gained) < 2 or len(o.tokens - n.tokens - _EXCLUSIVE_TOKENS) > 1:
+            continue  # reworded, not widened: the old words must all still be there
+        # What the practice now also covers is the topic: a new purpose, a new party.
+        widened = w.topics(n) - w.topics(o) - {C.CONTACT, C.JURISDICTION}
+        cats = tuple(sorted(widened or (w.topics(n) & _WIDENABLE))) or (C.PURPOSE,)
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS,
+            cats,
+            "no longer only: a limited practice now covers more",
+            w.contrast(o.raw, n.raw),
+        )
+
+
+_WIDENABLE = frozenset({C.PURPOSE, C.SHARING, C.COLLECTION, C.SECURITY, C.USER_RIGHTS})
+_EXCLUSIVE_TOKENS = frozenset({"only", "solely", "exclusively", "no", "other", "reason", "purpose"})
+
+# Rights or protections granted to everyone, then only to users in some places.
+_REGION_ONLY = re.compile(
+    r"\b(?:users?|residents?|customers?|people|individuals|consumers|members)(?: who (?:live|"
+    r"reside|are located|are based))? (?:in|of|from) (?:the )?(?:eea|european economic area|"
+    r"european union|eu|uk|united kingdom|california|switzerland|canada|[a-z]+ (?:state|province))"
+)
+
+
+@rule("region-limited")
+def region_limited(view: HunkView) -> Iterator[Signal]:
+    """Rights granted to all users now go only to users in some region (the EEA, California),
+    or the reverse."""
+    if view.moved:
+        return
+    for o, n in w.pairs_or_whole(view):
+        if (
+            "right" not in o.text
+            and "right" not in n.text
+            and C.USER_RIGHTS not in view.heading_categories
+        ):
+            continue
+        a, b = bool(_REGION_ONLY.search(o.text)), bool(_REGION_ONLY.search(n.text))
+        if a == b:
+            continue
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if b else D.STRENGTHENS,
+            (C.USER_RIGHTS, C.SCOPE),
+            "rights now only for users in some regions" if b else "rights now for all users",
+            w.contrast(o.raw, n.raw),
+        )

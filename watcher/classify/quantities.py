@@ -102,7 +102,8 @@ ACCOUNT_LIFETIME = re.compile(
 )
 IMMEDIATE = re.compile(
     r"\b(?:immediately|in real[- ]time|real-time|in memory only|"
-    r"(?:as soon as|once|when) (?:you disconnect|the (?:session|connection) (?:ends|is closed)|"
+    r"(?:as soon as|once|when) (?:you disconnect|(?:the|your) (?:session|connection) "
+    r"(?:ends|is closed)|"
     r"you close (?:your|the) browser)|at the end of (?:your|the) browser session|"
     r"at the end of (?:each|every|your|the) (?:session|connection)|"
     r"until you (?:log out|sign out|log off|close the app|end the session)|"

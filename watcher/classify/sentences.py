@@ -30,7 +30,8 @@ DATE = re.compile(
 DATE_LINE = re.compile(
     r"\b(?:last (?:updated|modified|revised|changed|reviewed|refreshed)|updated|effective|revised|"
     r"revision|"
-    r"modified|refreshed|version|dated?|published|as of|copyright|all rights reserved)\b|©",
+    r"modified|refreshed|version|dated?|published|as of|copyright|all rights reserved|"
+    r"takes? effect|in effect|comes? into (?:force|effect)|policy id|document id)\b|©",
     re.IGNORECASE,
 )
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})

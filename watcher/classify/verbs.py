@@ -113,7 +113,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"purg(?:e|es|ed)",
             r"destroy(?:s|ed)?",
             r"discard(?:s|ed)?",
-            r"remov(?:e|es|ed)(?= [^.;]{0,60}\bfrom\b)",  # "remove X from photos", not "remove us"
+            r"remov(?:e|es|ed)(?= [^.;]{0,60}\b(?:from|before)\b)",  # "remove X from photos"
             r"strip(?:s|ped)?(?= [^.;]{0,60}\bfrom\b)",
         ),
     ),
@@ -126,6 +126,9 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"anonymi[sz](?:e|es|ed)",
             r"ram-only",
             r"diskless",
+            r"audit(?:s|ed|ing)?(?= by| of our| performed)",
+            r"(?:penetration|pen)[- ]test(?:s|ed|ing)?",
+            r"bug bount(?:y|ies)",
         ),
     ),
 )
