@@ -745,6 +745,14 @@ FLOORS = {
         "direction": 0.79,  # 0.820
         "severity_within_one": 0.93,  # 0.953
     },
+    # holdout11, the same: blind first measurement material 0.847, category F1 0.768, direction
+    # 0.800, within one 0.887, cosmetic rated major+ 0.056 (tracking, sharing, rights, contact).
+    "holdout11": {
+        "material": 0.89,  # 0.913
+        "category_macro_f1": 0.75,  # 0.779
+        "direction": 0.82,  # 0.847
+        "severity_within_one": 0.91,  # 0.940
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -759,6 +767,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout8": 0.08,  # measured 0.073: 4 of 55 (0.236 before)
     "holdout9": 0.02,  # measured 0 (0.036 before)
     "holdout10": 0.02,  # measured 0.018: 1 of 55 (0.036 before)
+    "holdout11": 0.02,  # measured 0.019: 1 of 54 (0.056 before)
 }
 
 
@@ -2028,3 +2037,87 @@ class TestNewKindsOfDataAndPurposeFromHoldout10:
     )
     def test_policy_stamps_are_no_change(self, old: str, new: str) -> None:
         assert judge(old, new).severity is Severity.NONE
+
+
+class TestRightsListsAndStampsFromHoldout11:
+    @pytest.mark.parametrize(
+        ("hunk", "severity", "direction"),
+        [
+            (
+                Hunk(
+                    HunkKind.REMOVED,
+                    "- Automated decisions: ask for a person to review any decision made about "
+                    "you solely by automated means",
+                    "",
+                    heading="Your rights",
+                ),
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                Hunk(
+                    HunkKind.ADDED,
+                    "",
+                    "- Portability: download your session history and journal entries as a CSV "
+                    "file",
+                    heading="Your rights",
+                ),
+                Severity.MAJOR,
+                Direction.STRENGTHENS,
+            ),
+            (
+                Hunk(
+                    HunkKind.MODIFIED,
+                    "- Opt out of the sale of your personal information: all readers",
+                    "- Opt out of the sale of your personal information: California residents only",
+                    heading="Your choices",
+                ),
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                Hunk(
+                    HunkKind.MODIFIED,
+                    "We count the bandwidth each server uses. These counts are not linked to any "
+                    "account.",
+                    "We count the bandwidth each server uses. These counts are linked to your "
+                    "account so that we can enforce fair-use limits.",
+                ),
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                Hunk(
+                    HunkKind.MODIFIED,
+                    "| Inactive accounts | Deleted after 24 months without a login |",
+                    "| Inactive accounts | Deleted after a reasonable period without a login |",
+                ),
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+        ],
+    )
+    def test_holdout11_changes(self, hunk: Hunk, severity: Severity, direction: Direction) -> None:
+        f = classify_hunk(hunk)
+        assert (f.severity, f.direction) == (severity, direction), f.reasons
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            (
+                "We have never handed over user data to any government agency.",
+                "No government agency has ever received user data from us.",
+            ),
+            (
+                "This policy does not apply to restaurants' own websites.",
+                "Restaurants' own websites are not covered by this policy.",
+            ),
+            (
+                "You have the right to ask us to correct personal data that is inaccurate.",
+                "If any of your personal data is wrong, you can ask us to put it right.",
+            ),
+        ],
+    )
+    def test_holdout11_paraphrases_are_not_material(self, old: str, new: str) -> None:
+        f = judge(old, new)
+        assert not f.material, f.reasons

@@ -82,6 +82,9 @@ def _fold(hv: HunkView, signals: list[Signal]) -> tuple[Finding, list[Signal]]:
             Severity.NONE, Direction.NEUTRAL, (), tuple(s.reason for s in signals)
         ), signals
     cats = [c for s in signals if s.severity.material for c in s.categories]
+    if Category.VPN_LOGGING in cats:
+        # Under a no-logs promise the data named are log fields, whatever else they are.
+        cats = [c for c in cats if c is not Category.COLLECTION]
     cats += sorted(hv.heading_categories)
     changed = hv.changed_old() + hv.changed_new() if not hv.moved else list(hv.old)
     if not cats or not severity.material:

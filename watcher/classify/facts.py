@@ -155,6 +155,7 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
 _NAME = r"[A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2}"
 _NAMED = re.compile(
     r"\b(?:currently|namely|such as|including|like|e\.g\.,?|i\.e\.,?|provided by|operated by|"
+    r"for example (?:a \w+ from )?(?:our partner )?|for instance|our partner|"
     r"hosted (?:by|on|with|at)|powered by|run by|supplied by|(?:delivered|sent|routed) "
     r"(?:through|via|using))\s+"
     rf"({_NAME}(?:(?:,\s+|,?\s+and\s+|,?\s+or\s+){_NAME})*)|"

@@ -494,6 +494,16 @@ PURPOSES: tuple[Term, ...] = tuple(
             ),
         ),
         (
+            "eligibility decisions",
+            (
+                r"(?:insurance|credit|lending|loan|employment|housing) (?:pricing|underwriting|"
+                r"decisions?|scoring|eligibility|offers?)",
+                r"(?:decide|set) (?:the )?(?:price|premium|rate)s? (?:of|for) (?:your )?"
+                r"(?:insurance|"
+                r"cover|loan|credit)",
+            ),
+        ),
+        (
             "model training",
             (
                 r"train(?:ing)? (?:our |its |their |the )?(?:[\w-]+ ){0,3}?"

@@ -24,8 +24,8 @@ DEFINITION = re.compile(
 )
 RIGHTS = (
     ("access", re.compile(r"\b(?:access|a copy|know what)\b")),
-    ("deletion", re.compile(r"\b(?:delet|eras|be forgotten)")),
-    ("correction", re.compile(r"\b(?:correct|rectif|updat)")),
+    ("deletion", re.compile(r"\b(?:delet|eras|be forgotten|destroy)")),
+    ("correction", re.compile(r"\b(?:correct|rectif|updat|put (?:it|them|this) right)")),
     (
         "portability",
         re.compile(r"\b(?:portab|port\b|machine[- ]readable|transmit|download|export)"),
@@ -44,6 +44,13 @@ RIGHTS = (
             r"\ba (?:person|human) (?:to )?review"
         ),
     ),
+)
+# A rights list item, "Portability: download your history as a CSV file": clauses are cut at the
+# colon, so the verb starts the clause and the label starts the sentence.
+_RIGHTS_ITEM = re.compile(r"^[a-z][a-z -]{2,40}: ")
+_RIGHTS_VERB = re.compile(
+    r"(?:ask|request|access|delete|correct|object|download|opt out|withdraw|restrict|export|"
+    r"receive a copy)\b"
 )
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller|data subjects?|"
@@ -75,6 +82,8 @@ PROSPECTIVE = re.compile(
     r"\b(?:continue to be|remain|remains|will be|shall be|stay|stays) governed by (?:that|the "
     r"(?:earlier|previous|prior|older|original)|the version|the terms) |"
     r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)|"
+    r"\b(?:consent|permission) (?:first )?before (?:any|making any|we make any) (?:material )?"
+    r"changes?\b|"
     r"\b(?:existing|already collected) (?:personal )?(?:data|information)\b[^.;]{0,60}\b(?:ask for|"
     r"obtain|seek|get) your (?:consent|permission)"
 )
@@ -84,7 +93,11 @@ ALL_HELD = re.compile(
     r"(?:information|data)"
     r"(?: (?:that )?we (?:hold|have|keep|store|process)| about you)"
 )
-_PROSPECTIVE_GATE = ("collected", "gather", "obtain", "receive", "governed", "already", "existing")
+_PROSPECTIVE_GATE = (
+    *("collected", "gather", "obtain", "receive", "governed", "already", "existing"),
+    "consent before",
+    "permission before",
+)
 _CHANGES = re.compile(r"\b(?:changes?|revisions?|updates?|amendments?|revised|updated|new version)")
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
@@ -208,6 +221,8 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
                     Claim("protect", item, "safeguard", said, -1, "encrypt", item, "", clause)
                 )
     cue = RIGHTS_CUE.search(clause) if _may_match(RIGHTS_CUE, clause) else None
+    if cue is None and ":" in sentence and _RIGHTS_ITEM.match(sentence):
+        cue = _RIGHTS_VERB.match(clause)
     if cue:
         tail = clause[cue.start() :]
         # "You may ask us to delete": the "may" is the user's, so the right is granted outright.

@@ -121,7 +121,8 @@ _SCOPE = re.compile(
     r"(?<!of )\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
     r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
     r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)|"
-    r"\b(?:is|are) not covered by (?:this|the|our) (?:privacy )?(?:policy|notice|statement)"
+    r"\b(?:is|are) not covered by (?:this|the|our) (?:privacy )?(?:policy|notice|statement)|"
+    r"^applies to\b"
 )
 _SCOPE_GATE = gate_words(_SCOPE)
 _SCOPE_WORDS = frozenset(
@@ -132,7 +133,7 @@ _SCOPE_WORDS = frozenset(
         *("run", "operated", "operate", "provided", "provide", "offered", "offer", "made", "make"),
         *("used", "use", "owned", "embed", "embedded", "responsible", "there", "where", "when"),
         *("including", "include", "visit", "access", "through", "via", "those", "such", "thi"),
-        *("them", "they", "it", "its", "their"),
+        *("them", "they", "it", "its", "their", "covered"),
     }
 )
 

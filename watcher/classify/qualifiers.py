@@ -94,13 +94,22 @@ _UNLINKED = re.compile(
 )
 _LINKED = re.compile(
     r"\b(?:(?:for|per|of) (?:each|every|your|individual) (?:account|user|customer|device)s?|"
-    r"per[- ](?:account|user)|linked to your (?:account|identity)|associated with your account|"
+    r"per[- ](?:account|user)|(?:linked|tied|connected) to your (?:account|identity)|"
+    r"associated with your account|"
     r"individual (?:account|user)s?)\b"
+)
+
+
+_NOT_LINKED = re.compile(
+    r"\bnot (?:linked|tied|associated|connected) (?:to|with) (?:any|an|your|a) "
+    r"(?:account|user|person|identity|individual)"
 )
 
 
 def _linked(s: Sentence) -> int:
     """1 if the sentence ties data to a person, -1 if it says the data is not, else 0."""
+    if _hit(_NOT_LINKED, s.text):
+        return -1
     if _hit(_LINKED, s.text):
         return 1
     return -1 if _hit(_UNLINKED, s.text) else 0
@@ -346,6 +355,8 @@ _EXCLUSIVE_TOKENS = frozenset({"only", "solely", "exclusively", "no", "other", "
 
 # Rights or protections granted to everyone, then only to users in some places.
 _REGION_ONLY = re.compile(
+    r"\b(?:california|eea|eu|uk|european|swiss|canadian) (?:residents|users|customers|consumers|"
+    r"readers)\b|"
     r"\b(?:users?|residents?|customers?|people|individuals|consumers|members)(?: who (?:live|"
     r"reside|are located|are based))? (?:in|of|from) (?:the )?(?:eea|european economic area|"
     r"european union|eu|uk|united kingdom|california|switzerland|canada|[a-z]+ (?:state|province))"
@@ -359,9 +370,11 @@ def region_limited(view: HunkView) -> Iterator[Signal]:
     if view.moved:
         return
     for o, n in w.pairs_or_whole(view):
+        text = f"{o.text} {n.text}"
         if (
-            "right" not in o.text
-            and "right" not in n.text
+            "right" not in text
+            and "opt out" not in text
+            and "opt-out" not in text
             and C.USER_RIGHTS not in view.heading_categories
         ):
             continue

@@ -116,8 +116,7 @@ IMMEDIATE = re.compile(
 # replaced by it is a weaker promise). Its own marker, below the legal period and a lifetime.
 VAGUE = re.compile(
     r"\bwithout undue delay\b|\bas soon as (?:reasonably )?practicable\b|"
-    r"\bfor a (?:limited|short|reasonable) (?:time|period)(?: of time)?\b|"
-    r"\bwithin a reasonable (?:time|period)(?: of time)?\b"
+    r"\b(?:for|within|after) a (?:limited|short|reasonable) (?:time|period)(?: of time)?\b"
 )
 AGE = re.compile(
     r"\b(?:under|below|younger than|age of|aged|over|at least)\s+(?:the age of\s+)?"

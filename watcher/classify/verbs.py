@@ -138,6 +138,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 NEVER = re.compile(
     r"\b(?:never|will not|won't|shall not|under no circumstances?|in no (?:event|case)|"
     r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time)|"
+    r"no (?:[\w-]+ ){1,2}(?:has|have) ever|"
     r"(?:no one|nobody|no person|no employee|no member of (?:our )?staff) (?:at \w+ )?"
     r"(?:can|could|will|is able to|has access))\b"
 )

@@ -93,13 +93,14 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
     cats: list[Category] = []
     if is_log_field(claim, vpn_context):
         cats.append(C.VPN_LOGGING)
-    elif claim.kind == "data" and claim.group in ("keep", "use", "source"):
+    elif claim.kind == "data" and claim.group in ("keep", "source"):
         if claim.item in _TRACKERS:
             pass  # cookies and pixels are tracking, below, not a data type collected
         elif claim.group == "keep" and _kept_for_a_period(claim.clause):
             cats.append(C.RETENTION)  # "stored for 30 days": how long, not whether
         else:
-            # "We use your location" with no purpose named says what is collected and used.
+            # "We collect your location": what is collected. (Using data already held is not
+            # collecting it: "we use your location for ads" is about the purpose.)
             cats.append(C.COLLECTION)
     if (
         claim.group == "share"
