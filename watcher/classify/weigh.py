@@ -78,6 +78,7 @@ _ABROAD = re.compile(
     r"countries|countries outside|third countries|to the united states|to the us|to the usa)\b"
 )
 _AD_PURPOSES = frozenset({"advertising", "analytics", "marketing"})
+_JUSTIFICATIONS = frozenset({"fraud prevention"})
 _TRACKERS_NAMED = re.compile(
     r"\b(?:cookies?|pixels?|sdks?|trackers?|tracking|beacons?|fingerprint\w*|tags?)\b"
 )
@@ -115,6 +116,8 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
     if claim.kind == "purpose":
         if claim.item in _AD_PURPOSES and _TRACKERS_NAMED.search(claim.clause):
             cats.append(C.TRACKING)  # "cookies for advertising": the trackers are the topic
+        elif claim.item in _JUSTIFICATIONS:
+            pass  # "to prevent fraud" justifies a practice; the practice is the topic
         elif vpn_context and _LOGGED.search(claim.verb):
             cats.append(C.VPN_LOGGING)  # "we log DNS queries to detect abuse": the log is
         else:
