@@ -753,6 +753,14 @@ FLOORS = {
         "direction": 0.82,  # 0.847
         "severity_within_one": 0.91,  # 0.940
     },
+    # holdout12, the same: blind first measurement material 0.893, category F1 0.849, direction
+    # 0.847, within one 0.920, cosmetic rated major+ 0.055 (a year of changes, 22 providers).
+    "holdout12": {
+        "material": 0.92,  # 0.947
+        "category_macro_f1": 0.83,  # 0.860
+        "direction": 0.86,  # 0.887
+        "severity_within_one": 0.93,  # 0.960
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -768,6 +776,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout9": 0.02,  # measured 0 (0.036 before)
     "holdout10": 0.02,  # measured 0.018: 1 of 55 (0.036 before)
     "holdout11": 0.02,  # measured 0.019: 1 of 54 (0.056 before)
+    "holdout12": 0.04,  # measured 0.036: 2 of 55 (0.055 before)
 }
 
 
@@ -2119,5 +2128,61 @@ class TestRightsListsAndStampsFromHoldout11:
         ],
     )
     def test_holdout11_paraphrases_are_not_material(self, old: str, new: str) -> None:
+        f = judge(old, new)
+        assert not f.material, f.reasons
+
+
+class TestFromHoldout12:
+    @pytest.mark.parametrize(
+        ("old", "new", "severity", "direction"),
+        [
+            (
+                "Images are processed inside the car and are not sent to Veltra.",
+                "Images are processed inside the car and are not currently sent to Veltra.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+            (
+                "We do not knowingly collect information from children under 13.",
+                "We do not knowingly collect information from children aged 13 or younger.",
+                Severity.MAJOR,
+                Direction.STRENGTHENS,
+            ),
+            (
+                "Identity checks are performed by our verification provider, Veriff.",
+                "Identity checks are performed by our verification provider, Onfido.",
+                Severity.MINOR,
+                Direction.NEUTRAL,
+            ),
+            (
+                "'Personal data' means information about a player, including online identifiers "
+                "such as IP addresses and device IDs.",
+                "'Personal data' means information about a player; IP addresses and device IDs "
+                "are technical data and are not personal data.",
+                Severity.MAJOR,
+                Direction.WEAKENS,
+            ),
+        ],
+    )
+    def test_holdout12_changes(
+        self, old: str, new: str, severity: Severity, direction: Direction
+    ) -> None:
+        f = judge(old, new)
+        assert (f.severity, f.direction) == (severity, direction), f.reasons
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            (
+                "No one at Quillmail can read your messages.",
+                "Quillmail staff are unable to read your messages.",
+            ),
+            (
+                "Total data transferred per month, in gigabytes",
+                "Total amount of data transferred each month (in GB)",
+            ),
+        ],
+    )
+    def test_holdout12_paraphrases_are_not_material(self, old: str, new: str) -> None:
         f = judge(old, new)
         assert not f.material, f.reasons

@@ -156,6 +156,7 @@ _NAME = r"[A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2}"
 _NAMED = re.compile(
     r"\b(?:currently|namely|such as|including|like|e\.g\.,?|i\.e\.,?|provided by|operated by|"
     r"for example (?:a \w+ from )?(?:our partner )?|for instance|our partner|"
+    r"(?:provider|processor|partner|vendor|agency),|"
     r"hosted (?:by|on|with|at)|powered by|run by|supplied by|(?:delivered|sent|routed) "
     r"(?:through|via|using))\s+"
     rf"({_NAME}(?:(?:,\s+|,?\s+and\s+|,?\s+or\s+){_NAME})*)|"
@@ -169,7 +170,8 @@ _NOT_NAMES = frozenset(
 )
 
 
-_CURRENTLY = re.compile(r"\b(?:currently|namely)\b")  # naming cues strong enough on their own
+# Naming cues strong enough on their own: "currently X", "our verification provider, Veriff".
+_CURRENTLY = re.compile(r"\b(?:currently|namely)\b|\b(?:provider|processor|partner|vendor),")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not companies
 
 

@@ -81,6 +81,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"bandwidth(?: usage| used| consumption)?",
                 r"(?:traffic|data) (?:volume|usage|consumption)",
                 r"amount of (?:data|traffic) (?:transferred|used|you (?:use|transfer))",
+                r"(?:total )?data transferred",
             ),
         ),
         (

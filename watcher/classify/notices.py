@@ -26,7 +26,8 @@ _SUBJECT = re.compile(
 # Notice that reaches the user, not a page the user has to look at.
 _DIRECT = re.compile(
     r"\b(?:(?:by|via|through) (?:an? )?(?:e-?mail|in-app|push|sms|text message|direct message)|"
-    r"e-?mail(?:ing)? you|send(?:ing)? you|(?:notify|inform|tell|contact|alert)(?:ing)? you "
+    r"e-?mail(?:ing)? you|send(?:ing)? you|write to you|"
+    r"(?:notify|inform|tell|contact|alert)(?:ing)? you "
     r"(?:directly|personally|individually)|in-app (?:notifications?|messages?|notices?)|"
     r"push notifications?|to the e-?mail address (?:associated|linked|on file|you)|"
     r"(?:notify|inform|tell|alert)(?:ing)? you (?:of|about) [^.;]{0,40}? (?:by|via) (?:an? )?"

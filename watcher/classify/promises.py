@@ -57,7 +57,7 @@ RIGHTS_CUE = re.compile(
     r"users?|individuals) (?:can|may|are "
     r"entitled to|is entitled to|have the option to|has the right to) (?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
-    r"limit|restrict|rectify|erase|appeal))\b|"
+    r"limit|restrict|rectify|erase|appeal|view|see|export))\b|"
     r"\b(?:to|can|may) opt[- ]out of\b"
 )
 # The user's own right to walk away (a provider's "we may terminate your account" is not one).

@@ -71,7 +71,7 @@ def storage_medium(view: HunkView) -> Iterator[Signal]:
 
 
 _DISK_WRITE = re.compile(
-    r"\b(?:written|writes?|stored|saved|kept|persisted|logged|recorded) (?:\w+ )?(?:to|on) "
+    r"\b(?:written|writes?|stored|saved|kept|persisted|logged|recorded) (?:\w+ ){0,5}?(?:to|on) "
     r"(?:a |the |any |our |local )?(?:disks?|hard (?:drive|disk)s?|persistent storage|ssds?|"
     r"permanent storage)\b"
 )

@@ -388,3 +388,31 @@ def region_limited(view: HunkView) -> Iterator[Signal]:
             "rights now only for users in some regions" if b else "rights now for all users",
             w.contrast(o.raw, n.raw),
         )
+
+
+_HEDGE_WORDS = frozenset({"currently", "present", "presently", "time", "now", "yet"})
+
+
+@rule("hedge-added")
+def hedge_added(view: HunkView) -> Iterator[Signal]:
+    """A denial the lexicon cannot read the object of ("images are not sent to us") gains or
+    loses a hedge ("not currently"): a promise becomes a statement about today only."""
+    if view.moved:
+        return
+    for o, n in w.pairs(view):
+        if o.practice.claims or n.practice.claims:
+            continue  # the practice rules compare claims; this is for the rest
+        a, b = bool(_hit(lx.HEDGE, o.text)), bool(_hit(lx.HEDGE, n.text))
+        if a == b or not (_hit(lx.NEGATION, o.text) and _hit(lx.NEGATION, n.text)):
+            continue
+        if (o.tokens ^ n.tokens) - _HEDGE_WORDS:
+            continue  # more than the hedge changed
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if b else D.STRENGTHENS,
+            tuple(sorted(w.topics(o) | w.topics(n) | view.heading_categories)) or (C.COLLECTION,),
+            "hedge added: 'not' -> 'not currently'"
+            if b
+            else "hedge removed: 'not currently' -> 'not'",
+            w.contrast(o.raw, n.raw),
+        )

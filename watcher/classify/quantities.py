@@ -331,9 +331,14 @@ def ages(text: str) -> frozenset[int]:
             value = int(_number(m.group(1), m.group(2)))
         except ValueError:
             continue
+        if _OR_YOUNGER.match(text, m.end()):
+            value += 1  # "13 or younger" is "under 14"
         if 5 <= value <= 25:
             out.add(value)
     return frozenset(out)
+
+
+_OR_YOUNGER = re.compile(r"(?: years?(?: old)?)? (?:or|and) (?:younger|under)\b")
 
 
 _ROUND_THE_CLOCK = re.compile(r"\b24 ?[/x] ?7(?: ?/ ?365)?\b")  # "24/7" is "around the clock"

@@ -124,7 +124,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if wider is not None:
             yield wider
             continue
-        if any(
+        if c.kind != "definition" and any(
             o.item == c.item and w.is_promise(o) == w.is_promise(c)
             for cs in old_all.values()
             for o in cs

@@ -76,6 +76,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"scan(?:s|ned|ning)?",
             r"upload(?:s|ed|ing)?",
             r"report(?:s|ed)? (?:back )?to us",
+            r"sends? us",
             r"(?:report|send|transmit|upload)(?:s|ed|ing)?"
             r"(?= [^.;]{0,120}\bto (?:us|our (?:servers?|cloud)))",
             r"ask(?:s|ed)? (?:you )?for",
@@ -138,7 +139,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 NEVER = re.compile(
     r"\b(?:never|will not|won't|shall not|under no circumstances?|in no (?:event|case)|"
     r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time)|"
-    r"no (?:[\w-]+ ){1,2}(?:has|have) ever|"
+    r"no (?:[\w-]+ ){1,2}(?:has|have) ever|(?:is|are) unable to|(?:is|are) not able to|"
     r"(?:no one|nobody|no person|no employee|no member of (?:our )?staff) (?:at \w+ )?"
     r"(?:can|could|will|is able to|has access))\b"
 )
