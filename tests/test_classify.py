@@ -776,7 +776,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout9": 0.02,  # measured 0 (0.036 before)
     "holdout10": 0.02,  # measured 0.018: 1 of 55 (0.036 before)
     "holdout11": 0.02,  # measured 0.019: 1 of 54 (0.056 before)
-    "holdout12": 0.04,  # measured 0.036: 2 of 55 (0.055 before)
+    "holdout12": 0.02,  # measured 0 (0.055 before)
 }
 
 
@@ -2176,6 +2176,16 @@ class TestFromHoldout12:
             (
                 "No one at Quillmail can read your messages.",
                 "Quillmail staff are unable to read your messages.",
+            ),
+            (
+                "Your messages are encrypted with a key derived from your password, so our staff "
+                "cannot read them.",
+                "Your messages are encrypted using a key derived from your password, which means "
+                "our staff are unable to read them.",
+            ),
+            (
+                "Brightwire resolvers do not write the queries they answer to disk.",
+                "The queries our resolvers answer are not written to disk.",
             ),
             (
                 "Total data transferred per month, in gigabytes",

@@ -25,8 +25,9 @@ D = Direction
 _VOLATILE = re.compile(
     r"\b(?:(?:only )?in (?:volatile )?(?:memory|ram)(?: only)?|from (?:volatile )?(?:memory|ram)|"
     r"ram[- ]only|diskless|volatile memory|"
-    r"(?:never|not|nothing is(?: ever)?) (?:ever )?(?:written|stored|saved|kept) (?:to|on) "
-    r"(?:a |the |any )?(?:disk|hard (?:drive|disk)s?|persistent storage))\b"
+    r"(?:never|not|nothing is(?: ever)?|n't) (?:ever )?(?:written|stored|saved|kept|write|store|"
+    r"save|keep)s? (?:[\w']+ ){0,5}?(?:to|on) (?:a |the |any )?(?:disk|hard (?:drive|disk)s?|"
+    r"persistent storage))\b"
 )
 _VPN_WORDS = re.compile(r"\b(?:vpn|connections?|sessions?|servers?|dns|traffic|tunnel)\b")
 _VOLATILE_GATE = gate_words(_VOLATILE)  # one of them is in every match: tested first

@@ -92,7 +92,12 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     (
         "use",
         1,
-        _re(r"us(?:e|es|ed|ing)", r"(?<!legal )process(?:es|ed|ing)?", r"analy[sz](?:e|es|ed|ing)"),
+        _re(
+            # "encrypted using a key": the key is the means, not data put to use
+            r"(?<!encrypted )(?<!protected )(?<!secured )(?<!hashed )(?<!signed )us(?:e|es|ed|ing)",
+            r"(?<!legal )process(?:es|ed|ing)?",
+            r"analy[sz](?:e|es|ed|ing)",
+        ),
     ),
     (
         "notify",
