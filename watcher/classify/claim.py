@@ -121,14 +121,21 @@ def clause_level(clause: str) -> int:
     return level_of(DNT.sub("dnt", clause))
 
 
+def unquoted(clause: str) -> str:
+    """The clause with quoted labels and buttons ('Do Not Sell My Info') replaced by a word:
+    what a label says is its name, not a statement of the clause."""
+    if "'" in clause or '"' in clause:
+        return _QUOTED.sub("label", clause)
+    return clause
+
+
 def level_of(clause: str) -> int:
     """``clause_level`` of a clause whose "do not track" is already read as "dnt"."""
     if "no other" in clause and _NO_OTHER.search(clause):
         return NOT_EXCEPT  # "for X and for no other reason" is "only for X"
     if "without" in clause:  # "after 12 months without a sign-in" denies nothing
         clause = _IDLE.sub("idle", clause)
-    if "'" in clause or '"' in clause:  # a button's "Do Not Sell My Info" denies nothing either
-        clause = _QUOTED.sub("label", clause)
+    clause = unquoted(clause)  # a button's "Do Not Sell My Info" denies nothing either
     if " so " in clause or "order" in clause or "not " in clause or "no " in clause:
         # "so that we can detect abuse" is a purpose, not a permission; a request "not
         # supported by the law" is what is refused, not what the clause denies

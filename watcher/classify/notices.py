@@ -99,7 +99,7 @@ _MATERIAL = re.compile(
 )
 
 
-def told_both(old: _Terms, new: _Terms) -> bool:
+def _told_both(old: _Terms, new: _Terms) -> bool:
     """Both sides promise to tell users of changes at all (directly or ahead)."""
     return (old.direct or old.advance) and (new.direct or new.advance)
 
@@ -120,7 +120,7 @@ def change_notice(view: HunkView) -> Iterator[Signal]:
         found.append((old.direct, new.direct, "notice sent to users directly, such as by e-mail"))
     if old.advance != new.advance and not (old.period and new.period):
         found.append((old.advance, new.advance, "notice ahead of changes taking effect"))
-    if old.only_material != new.only_material and told_both(old, new):
+    if old.only_material != new.only_material and _told_both(old, new):
         found.append(
             (new.only_material, new.only_material, "notice only of changes it deems material")
         )

@@ -215,16 +215,18 @@ def read(text: str) -> Practice:
         elif not terms and found_verbs and last_terms:
             # "... your address book, and never uploads it": the pronoun after the verb stands
             # for what the clause before named.
+            # Also "... after which it shall be destroyed" (the pronoun before the verb) and
+            # "card details are tokenised and are never stored" (no subject at all): the term
+            # then stands right after the verb, so that the verb binds it.
             m = _PRONOUN.match(clause, found_verbs[0][1])
             if m is not None:
-                terms = [(m.start(), term, phrase) for _, term, phrase in last_terms[-1:]]
-            elif _SUBJECT_PRONOUN.search(clause, 0, found_verbs[0][0]):
-                # "... after which it shall be destroyed": the pronoun before the verb
-                end = found_verbs[0][1]
-                terms = [(end, term, phrase) for _, term, phrase in last_terms[-1:]]
-            elif _ELLIPTIC.match(clause):  # "card details are tokenised and are never stored"
-                end = found_verbs[0][1]
-                terms = [(end, term, phrase) for _, term, phrase in last_terms[-1:]]
+                at: int | None = m.start()
+            elif _SUBJECT_PRONOUN.search(clause, 0, found_verbs[0][0]) or _ELLIPTIC.match(clause):
+                at = found_verbs[0][1]
+            else:
+                at = None
+            if at is not None:
+                terms = [(at, term, phrase) for _, term, phrase in last_terms[-1:]]
         if terms:
             last_terms = [t for t in terms if t[1].kind in ("data", "vpn")] or last_terms
         for pos, term, phrase in terms:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from watcher.classify.claim import _QUOTED, DO, MAY, NOT, Claim
+from watcher.classify.claim import DO, MAY, NOT, Claim, unquoted
 from watcher.classify.matching import literal_runs
 
 SAFEGUARD = re.compile(
@@ -227,7 +227,7 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
         tail = clause[cue.start() :]
         # "You may ask us to delete": the "may" is the user's, so the right is granted outright.
         # "Without affecting ..." is not a negation of the right itself.
-        granted = DO if level == MAY or not _DENIED.search(_QUOTED.sub("label", clause)) else level
+        granted = DO if level == MAY or not _DENIED.search(unquoted(clause)) else level
         for name, rx in RIGHTS:
             if rx.search(tail):
                 out.append(Claim("right", name, "right", granted, -1, "right to", name, "", clause))

@@ -192,7 +192,9 @@ _PERIOD_WORDS = (
 )
 
 
-_QUICK = {rx: quick_gate(rx, 16) for rx in (LEGAL_PERIOD, UNBOUNDED, ACCOUNT_LIFETIME, IMMEDIATE)}
+_QUICK = {
+    rx: quick_gate(rx, 16) for rx in (LEGAL_PERIOD, UNBOUNDED, ACCOUNT_LIFETIME, IMMEDIATE, VAGUE)
+}
 
 
 def _finditer(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -282,14 +284,7 @@ def durations(text: str) -> tuple[Duration, ...]:
     ]
     out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
     out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
-    if (
-        "without undue" in text
-        or "practicable" in text
-        or "limited" in text
-        or "reason" in text
-        or ("short" in text)
-    ):
-        out += [Duration(1e13, m.group(0)) for m in VAGUE.finditer(text)]
+    out += [Duration(1e13, m.group(0)) for m in _finditer(VAGUE, text)]
     if not out and DELETES.search(text):
         # "Purged at the end of each day", "deleted weekly": the deletion cadence, with no period
         # named, is how long the data lives.

@@ -451,31 +451,23 @@ def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
         before, after = len(_UNIVERSAL.findall(o.text)), len(_UNIVERSAL.findall(n.text))
         if before == after:
             continue
-        if before > after:  # narrower
-            partial = len(_PARTIAL.findall(n.text)) > len(_PARTIAL.findall(o.text))
-            if not (partial or n.tokens < o.tokens):
-                continue
-            weakens = _protective(o)
-        else:  # wider: a qualifier that limited it is gone and "all" stands in its place
-            partial = len(_PARTIAL.findall(o.text)) > len(_PARTIAL.findall(n.text))
-            if not (partial or n.tokens < o.tokens) or not n.practice.claims:
-                continue
-            weakens = not _protective(n)
-            cats = tuple(sorted(w.topics(o) & w.topics(n) or view.heading_categories))
-            yield Signal(
-                S.MAJOR,
-                D.WEAKENS if weakens else D.STRENGTHENS,
-                cats,
-                "widened: " + ("a practice" if weakens else "a promise") + " now covers more",
-                w.contrast(o.raw, n.raw),
-            )
+        narrower = before > after
+        # The side that lost its "all" is the side that may gain "some".
+        limited, unlimited = (n, o) if narrower else (o, n)
+        partial = len(_PARTIAL.findall(limited.text)) > len(_PARTIAL.findall(unlimited.text))
+        if not (partial or n.tokens < o.tokens) or not (narrower or n.practice.claims):
             continue
-        cats = tuple(sorted(w.topics(o) & w.topics(n) or view.heading_categories))
+        if narrower:
+            weakens = _protective(o)
+            reason = "narrowed: " + ("a promise" if weakens else "a practice") + " now covers less"
+        else:  # a qualifier that limited it is gone and "all" stands in its place
+            weakens = not _protective(n)
+            reason = "widened: " + ("a practice" if weakens else "a promise") + " now covers more"
         yield Signal(
             S.MAJOR,
             D.WEAKENS if weakens else D.STRENGTHENS,
-            cats,
-            "narrowed: " + ("a promise" if weakens else "a practice") + " now covers less",
+            tuple(sorted(w.topics(o) & w.topics(n) or view.heading_categories)),
+            reason,
             w.contrast(o.raw, n.raw),
         )
 

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from watcher.classify import claim as cl
 from watcher.classify.claim import Claim
+from watcher.classify.memo import memo
 from watcher.classify.quantities import durations
 from watcher.classify.sentences import HunkView, Sentence
 from watcher.models import Category, Severity
@@ -85,7 +86,9 @@ _TRACKERS_NAMED = re.compile(
 _LOGGED = re.compile(r"\b(?:log|logs|logged|logging|record\w*|stor\w+|keep\w*|kept|retain\w*)\b")
 
 
+@memo(maxsize=4096)
 def _kept_for_a_period(clause: str) -> bool:
+    """Does the clause name a period? Asked for each claim each time a rule weighs it."""
     return bool(durations(clause))
 
 
@@ -347,10 +350,7 @@ def only_typos(text: str, other: frozenset[str]) -> bool:
         word for a, b in pairwise(words) if a + b in other for word in (a, b)
     }
     missing = [word for word in words if word not in other and word not in glued]
-    # Five letters at least: "not" -> "now" is one letter and the opposite promise.
-    return bool(missing or glued) and all(
-        len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in missing
-    )
+    return bool(missing or glued) and _misspelt(missing, other)
 
 
 def respelled(phrase: str, other: frozenset[str]) -> bool:
@@ -358,6 +358,10 @@ def respelled(phrase: str, other: frozenset[str]) -> bool:
     "your traffic")? The lexicon knows only the right spelling, so fixing a typo would otherwise
     read as a practice that appeared or disappeared."""
     missing = [word for word in _LETTERS.findall(phrase) if word not in other]
-    return bool(missing) and all(
-        len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in missing
-    )
+    return bool(missing) and _misspelt(missing, other)
+
+
+def _misspelt(words: list[str], other: frozenset[str]) -> bool:
+    """Is each of ``words`` one typo away from a word of ``other``? Five letters at least:
+    "not" -> "now" is one letter and the opposite promise."""
+    return all(len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in words)
