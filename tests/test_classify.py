@@ -2196,3 +2196,89 @@ class TestFromHoldout12:
     def test_holdout12_paraphrases_are_not_material(self, old: str, new: str) -> None:
         f = judge(old, new)
         assert not f.material, f.reasons
+
+
+class TestPeriodsAndSafeguardsInHostingTerms:
+    """Behaviour found measuring holdout13 and holdout14 (hosting terms, consumer apps)."""
+
+    def test_shorter_notice_before_a_new_subprocessor_weakens(self) -> None:
+        f = judge(
+            "We will give you at least 45 days' notice before we engage a new sub-processor.",
+            "We will give you at least 7 days' notice before we engage a new sub-processor.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.POLICY_CHANGES in f.categories and Category.RETENTION not in f.categories
+
+    def test_faster_notice_of_a_security_incident_strengthens_security(self) -> None:
+        f = judge(
+            "We will tell affected users about a security incident within 5 days.",
+            "We will tell affected users about a security incident within 48 hours.",
+        )
+        assert f.direction is Direction.STRENGTHENS, f.reasons
+        assert f.categories == (Category.SECURITY,)
+
+    def test_a_sentence_split_that_keeps_every_period_is_cosmetic(self) -> None:
+        f = judge(
+            "Backups are kept for 14 days, after which they are erased from all our disks.",
+            "Backups are kept for 14 days. After that, they are erased from all our disks.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_split_that_moves_all_into_the_next_sentence_narrows_nothing(self) -> None:
+        f = judge(
+            "We count requests per region to plan capacity; all of these counts are anonymous.",
+            "We count requests per region to plan capacity. All of these counts are anonymous.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_removed_complaint_right_for_users_in_a_region_is_not_a_jurisdiction_change(
+        self,
+    ) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "If you live in the EEA, you may also lodge a complaint with your regulator.",
+                "",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.JURISDICTION not in f.categories
+
+    def test_deleting_a_hedged_promise_to_challenge_requests_weakens(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "Where necessary, we will contest a government demand for user data in court.",
+                "",
+            )
+        )
+        assert f.direction is Direction.WEAKENS, f.reasons
+
+    def test_held_only_until_delivery_is_the_same_limit_as_only_while_waiting(self) -> None:
+        f = judge(
+            "We only keep a queued email while it waits to be delivered.",
+            "A queued email is kept only until it is delivered.",
+        )
+        assert not f.material, f.reasons
+
+    def test_but_nothing_else_and_and_for_nothing_else_are_the_same_limit(self) -> None:
+        f = judge(
+            "We use your phone number to send login codes but nothing else.",
+            "We use your phone number to send login codes, and for nothing else.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_material_change_reworded_keeps_the_same_notice_terms(self) -> None:
+        f = judge(
+            "If we make material changes to this policy, we will email you 30 days before.",
+            "Where a change to this policy is material, you will get an email 30 days before.",
+            "Changes to this policy",
+        )
+        assert not f.material, f.reasons
+
+    def test_scope_that_says_every_instead_of_all_is_cosmetic(self) -> None:
+        f = judge(
+            "This policy applies to all Lumo products, including our apps and website.",
+            "This policy covers every Lumo product: our apps and our website.",
+        )
+        assert not f.material, f.reasons

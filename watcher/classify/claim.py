@@ -76,7 +76,7 @@ _POSITIVE_PROMISE = {
 _ONLY_IF = re.compile(
     r"\bonly\b(?:(?! and )[^;])*?\b(?:if|when|where|in response to|upon|with your (?:prior |"
     r"express )?consent|"
-    r"to the extent|as required|pursuant to|under|while|during)\b"
+    r"to the extent|as required|pursuant to|under|while|during|until)\b"
 )
 _IDLE = re.compile(
     r"\b(?:days?|weeks?|months?|years?|period|time) without\b|"
@@ -92,7 +92,10 @@ _ASIDE = re.compile(
     r"\bno (?:longer|more|fewer|less|later) than\b|"  # "no longer than necessary" denies nothing
     r"\bwhether or not\b"
 )
-_NO_OTHER = re.compile(r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b")
+_NO_OTHER = re.compile(
+    r"\bfor no other (?:reason|purpose|use)s?\b|\bno other (?:purpose|use)s?\b|"
+    r"\b(?:but|and|or) (?:for )?nothing else\b"
+)
 DNT = re.compile(r"\bdo[- ]not[- ]track\b|\bdnt\b")
 
 
@@ -131,7 +134,7 @@ def unquoted(clause: str) -> str:
 
 def level_of(clause: str) -> int:
     """``clause_level`` of a clause whose "do not track" is already read as "dnt"."""
-    if "no other" in clause and _NO_OTHER.search(clause):
+    if ("no other" in clause or "nothing else" in clause) and _NO_OTHER.search(clause):
         return NOT_EXCEPT  # "for X and for no other reason" is "only for X"
     if "without" in clause:  # "after 12 months without a sign-in" denies nothing
         clause = _IDLE.sub("idle", clause)

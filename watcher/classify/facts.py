@@ -40,8 +40,24 @@ _USER_WINDOW = re.compile(
 )
 
 
+# Notice given ahead of a change ("at least 30 days' notice before authorising a sub-processor"):
+# a shorter period leaves less time to object or leave, whatever the heading.
+_ADVANCE_NOTICE = re.compile(
+    r"\bdays?'? (?:prior |advance |written )?notice\b|\bnotice\b[^.;]{0,60}\b(?:before|prior to|"
+    r"in advance)\b"
+)
+
+
 def _period_pairs(view: HunkView) -> list[tuple[list[Sentence], list[Sentence]]]:
-    """Sentences to compare periods between: aligned pairs first, else the changed text whole."""
+    """Sentences to compare periods between: aligned pairs first, else the changed text whole.
+
+    None when the changed text on both sides names the same periods: a sentence split or merged
+    ("for 7 days, after which they are removed" -> "for 7 days. After that, they are removed")
+    moves a period between sentences without changing it.
+    """
+    old_all = {d.seconds for s in view.changed_old() for d in s.practice.durations}
+    if old_all and old_all == {d.seconds for s in view.changed_new() for d in s.practice.durations}:
+        return []
     out = [([o], [n]) for o, n in w.pairs(view) if o.practice.durations and n.practice.durations]
     if out:
         return out
@@ -71,8 +87,12 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
             longer_is_worse, cats, what = False, (C.USER_RIGHTS,), "window to act"
             if "processor" in text:
                 cats = (C.SHARING, C.USER_RIGHTS)
-        elif NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in topics:
+        elif (NOTICE_CONTEXT.search(text) and C.POLICY_CHANGES in topics) or _ADVANCE_NOTICE.search(
+            text
+        ):
             longer_is_worse, cats, what = False, (C.POLICY_CHANGES,), "notice period"
+            if "processor" in text:  # notice of a new sub-processor: who receives the data
+                cats = (C.SHARING, C.POLICY_CHANGES)
         elif BREACH.search(text) and NOTIFY.search(text):
             longer_is_worse, cats, what = True, (C.SECURITY,), "breach notice delay"
         elif not _KEPT.search(text) and (
@@ -103,18 +123,25 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
 
 
 _PLACE = re.compile(
-    r"\b(?:stored|hosted|located|based|incorporated|registered|governed|processed|transferred|"
+    r"\b(?:stored|hosted|(?<!you are )(?<!you're )(?:located|based)|incorporated|registered|"
+    r"governed|processed|transferred|"
     r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?|"
     r"operator|region|"
     r"courts?|arbitration|controller|operated)\b"
 )
 
 
+# Where the user is, not where the provider or the data is: "if you are located in the EEA".
+_USER_REGION = re.compile(r"\b(?:if|where|when|while) you (?:are|live|reside)\b")
+
+
 def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
     return {
         c
         for s in sentences
-        if C.JURISDICTION in s.practice.categories or _PLACE.search(s.text) or " | " in s.text
+        if (C.JURISDICTION in s.practice.categories and not _USER_REGION.search(s.text))
+        or _PLACE.search(s.text)
+        or " | " in s.text
         for c in s.practice.countries
     }
 

@@ -26,7 +26,7 @@ _SUBJECT = re.compile(
 # Notice that reaches the user, not a page the user has to look at.
 _DIRECT = re.compile(
     r"\b(?:(?:by|via|through) (?:an? )?(?:e-?mail|in-app|push|sms|text message|direct message)|"
-    r"e-?mail(?:ing)? you|send(?:ing)? you|write to you|"
+    r"e-?mail(?:ing)? you|send(?:ing)? you|write to you|you will (?:get|receive) an e-?mail|"
     r"(?:notify|inform|tell|contact|alert)(?:ing)? you "
     r"(?:directly|personally|individually)|in-app (?:notifications?|messages?|notices?)|"
     r"push notifications?|to the e-?mail address (?:associated|linked|on file|you)|"
@@ -95,7 +95,9 @@ def _terms(sentences: Sequence[Sentence], under_heading: bool = False) -> _Terms
 _MATERIAL = re.compile(
     r"\b(?:material|significant|substantial|important) (?:changes?|amendments?|"
     r"revisions?|modifications?|updates?)\b|\b(?:materially|significantly|substantially) "
-    r"(?:revise|change|amend|modify|update)"
+    r"(?:revise|change|amend|modify|update)|"
+    r"\b(?:changes?|amendments?|revisions?|modifications?|updates?)\b[^.;]{0,30}\b(?:is|are) "
+    r"(?:material|significant|substantial)\b"
 )
 
 

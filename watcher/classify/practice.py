@@ -44,7 +44,7 @@ class Practice:
 # Shaped for speed (a leading character class, one shared ",? "); it splits exactly as
 # ";|:|\(|\)|\bbut\b|...|,? and (?=...)|,? or (?=...)" does.
 _CLAUSE_SPLIT = re.compile(
-    r"[;:()]|\b(?:but|however|whereas|although)\b|, (?:because|since)\b|"
+    r"[;:()]|\b(?:but(?! (?:for )?nothing else)|however|whereas|although)\b|, (?:because|since)\b|"
     r",? (?:and (?=(?:we|do|does|will|never|may|don't|doesn't|won't|it|they|is|are)\b)|"
     r"or (?=(?:we|will|may)\b))"
 )

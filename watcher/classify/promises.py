@@ -55,7 +55,8 @@ _RIGHTS_VERB = re.compile(
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller|data subjects?|"
     r"users?|individuals) (?:can|may|are "
-    r"entitled to|is entitled to|have the option to|has the right to) (?:request|ask|exercise|"
+    r"entitled to|is entitled to|have the option to|has the right to) (?:also )?"
+    r"(?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
     r"limit|restrict|rectify|erase|appeal|view|see|export))\b|"
     r"\b(?:to|can|may) opt[- ]out of\b"
@@ -103,7 +104,8 @@ NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
     r"tell you|alert you|(?:tell|inform|warn)s? (?:the )?(?:affected |relevant )?(?:users?|"
     r"customers?|account holders?)|e-?mail you|send you (?:an? )?(?:e-?mail|notice|message|copy)|"
-    r"contact you (?:by|via) e-?mail)\b"
+    r"contact you (?:by|via) e-?mail|you will (?:get|receive) (?:an? )?(?:e-?mail|notice|"
+    r"notification|message))\b"
 )
 GOVERNMENT = re.compile(
     r"\b(?:law enforcement|government|authorit(?:y|ies)|court|subpoena|warrant|legal process"
@@ -117,13 +119,14 @@ POLICY_CHANGE = re.compile(
     r"\b(?:post|publish|announce)\w* (?:any |all |the |such )?(?:changes|updates|revisions)\b|"
     r"\b(?:changes?|update[sd]?|revis(?:e|ed|ions?)|amend)\b.*\b(?:policy|notice|terms)\b|\b(?:policy|notice|terms)\b.*\b(?:changes?|update[sd]?|revis)"
 )
-BREACH = re.compile(r"\bbreach")
+BREACH = re.compile(r"\bbreach|\bsecurity incidents?\b")
 NOTICE_CONTEXT = re.compile(
     r"\b(?:notice|notify|prior to|in advance|before (?:\w+ )?(?:the|they|it|changes?)|"
     r"e-?mail you)\b"
 )
 RESPONSE_CONTEXT = re.compile(
-    r"\b(?:respond|reply|answer|process (?:your|the) request|(?:will|shall) (?:provide|send|fulfil|"
+    r"\b(?:respond(?:ed)?|repl(?:y|ied)|answer(?:ed)?|process (?:your|the) request|"
+    r"(?:will|shall) (?:provide|send|fulfil|"
     r"fulfill|complete|handle) (?:it|them|this|your|the|a copy))\b"
 )
 _DENIED = re.compile(r"\b(?:not|n't|no|never|cannot|neither|nor)\b|n't\b")

@@ -135,6 +135,8 @@ _SCOPE_WORDS = frozenset(
         *("used", "use", "owned", "embed", "embedded", "responsible", "there", "where", "when"),
         *("including", "include", "visit", "access", "through", "via", "those", "such", "thi"),
         *("them", "they", "it", "its", "their", "covered"),
+        # quantifiers: "applies to all our products" covers "every product" too
+        *("all", "every", "each", "any", "our"),
     }
 )
 

@@ -232,8 +232,11 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 continue
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"no longer mentioned: {w.label(c)}", "")
         else:
-            direction = D.STRENGTHENS  # a permissive statement is gone
-            what = "practice removed"
+            # A permissive statement is gone; a safeguard, though, is gone even when it was
+            # hedged ("where necessary, we will challenge a request in court").
+            safeguard = c.sense < 0 and c.level == cl.MAY and c.kind in ("safeguard", "notice")
+            direction = D.WEAKENS if safeguard else D.STRENGTHENS
+            what = "safeguard removed" if safeguard else "practice removed"
             yield Signal(
                 S.MAJOR,
                 direction,
@@ -447,6 +450,10 @@ def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
     business trips" -> "all of your trips")."""
     if view.moved:
         return
+    if (view.added or view.removed) and sum(
+        len(_UNIVERSAL.findall(s.text)) for s in view.changed_old()
+    ) == sum(len(_UNIVERSAL.findall(s.text)) for s in view.changed_new()):
+        return  # a sentence split or merged: the "all" moved to the sentence beside it
     for o, n in w.pairs(view):
         before, after = len(_UNIVERSAL.findall(o.text)), len(_UNIVERSAL.findall(n.text))
         if before == after:
