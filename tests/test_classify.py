@@ -2282,3 +2282,33 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "This policy covers every Lumo product: our apps and our website.",
         )
         assert not f.material, f.reasons
+
+    def test_a_payment_processor_swapped_by_name_is_minor(self) -> None:
+        f = judge(
+            "Card payments are processed by Lindqvist Pay, which receives your card number.",
+            "Card payments are processed by Orchard Payments, which receives your card number.",
+        )
+        assert (f.severity, f.direction) == (Severity.MINOR, Direction.NEUTRAL), f.reasons
+
+    def test_the_company_that_provides_the_service_is_not_a_recipient(self) -> None:
+        f = judge(
+            "Tallow Mail is provided by Tallow Oy, a company registered in Finland.",
+            "Tallow Mail is provided by Tallow Inc., a company registered in the United States.",
+        )
+        assert Category.SHARING not in f.categories, f.reasons
+
+    def test_not_passing_and_not_sending_search_terms_to_a_site_are_the_same_promise(
+        self,
+    ) -> None:
+        f = judge(
+            "When you open a result, we do not pass your search terms to the website you visit.",
+            "Opening a result does not send your search terms to the site you land on.",
+        )
+        assert not f.material, f.reasons
+
+    def test_queries_you_send_are_not_something_we_send_on(self) -> None:
+        f = judge(
+            "We never store the queries you send.",
+            "The queries you send are never stored.",
+        )
+        assert not f.material and Category.SHARING not in f.categories, f.reasons

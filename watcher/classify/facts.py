@@ -179,9 +179,11 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
 
 # A company named as it is introduced: "currently Postmark", "such as Plausible", "(Hetzner)".
 # Names are read from the text as written: a capitalised word after one of these cues.
-_NAME = r"[A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2}"
+# A name may carry its country: "Stelvio Support Ltd. (Ireland) and Penhallow Desk GmbH".
+_NAME = r"[A-Z][\w&.-]*[\w&](?:\s+[A-Z][\w&.-]*[\w&]){0,2}\.?(?:\s+\([A-Z][^()]{0,30}\))?"
 _NAMED = re.compile(
     r"\b(?:currently|namely|such as|including|like|e\.g\.,?|i\.e\.,?|provided by|operated by|"
+    r"processed by|"
     r"for example (?:a \w+ from )?(?:our partner )?|for instance|our partner|"
     r"(?:provider|processor|partner|vendor|agency),|"
     r"hosted (?:by|on|with|at)|powered by|run by|supplied by|(?:delivered|sent|routed) "
@@ -198,7 +200,12 @@ _NOT_NAMES = frozenset(
 
 
 # Naming cues strong enough on their own: "currently X", "our verification provider, Veriff".
-_CURRENTLY = re.compile(r"\b(?:currently|namely)\b|\b(?:provider|processor|partner|vendor),")
+_CURRENTLY = re.compile(
+    # "facilities are operated by X" names a supplier; "the VPN is provided by X", its operator
+    r"\b(?:currently|namely|(?<!is )(?:processed|provided|supplied|operated) by)\b|"
+    r"\b(?:provider|processor|partner|vendor),"
+)
+_COUNTRY_NOTE = re.compile(r"\.?\s+\([^()]*\)$|\.$")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not companies
 
 
@@ -213,7 +220,8 @@ def _named(s: Sentence) -> set[str]:
     return {
         name
         for m in _NAMED.finditer(s.raw)
-        for name in _LIST_SEP.split(m.group(1) or m.group(2))
+        for listed in _LIST_SEP.split(m.group(1) or m.group(2))
+        for name in (_COUNTRY_NOTE.sub("", listed),)
         if name not in _NOT_NAMES and name.lower() not in known and not _ACRONYM.match(name)
     }
 

@@ -107,7 +107,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
             (
                 r"browsing (?:history|activity|activities|data|habits|behaviou?r)",
                 r"traffic (?:destinations?|directions?|content|data|logs?)",
-                r"(?:websites?|sites?|pages?|urls?) (?:that )?you (?:visit|visited|browse|access)",
+                r"(?:websites?|sites?|pages?|urls?) (?:that )?you (?:visit|visited|browse|access|"
+                r"land on|go to|open)",
                 r"(?:websites?|sites?|ip addresses) (?:you )?visited",
                 r"destination (?:websites?|ip(?: address)?(?:es)?|servers?)",
                 r"online activit(?:y|ies)",
@@ -226,6 +227,14 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             ),
         ),
         ("contacts", (r"contact lists?", r"address books?", r"your contacts")),
+        (
+            "search queries",
+            (
+                r"search (?:terms|queries|query|history|keywords)",
+                r"(?:terms|words|queries) you search(?: for)?",
+                r"what you search for",
+            ),
+        ),
         (
             "interaction data",
             (

@@ -38,6 +38,15 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"hand(?:s|ed)? over",
             r"hand(?:s|ed|ing)? (?:\w+ )?(?:information |data )?to",
             r"pass(?:es|ed)? (?:on|along)",
+            # "we do not pass your search terms to the site": sent to someone other than us
+            r"(?:pass(?:es|ed|ing)?|forward(?:s|ed|ing)?)(?= (?:your |any |the )?(?:[\w-]+ ){0,3}"
+            r"to (?!us\b|our\b|you\b|your\b))",
+            # "we do not send your name", "is never sent": sent on, unless to us or to you (not
+            # "the queries you send", "messages sent before")
+            r"(?:(?<=\bwe )|(?<=\bnot )|(?<=\bnever )|(?<=n't ))sends?(?! (?:you|us)\b)"
+            r"(?![^.;]{0,120}\bto (?:us|our|you|your)\b)",
+            r"(?:(?<=\bis )|(?<=\bare )|(?<=\bnot )|(?<=\bnever )|(?<=\bbe ))sent"
+            r"(?![^.;]{0,120}\bto (?:us|our|you|your)\b)",
             r"make (?:[\w-]+ ){0,7}?available",
             r"releas(?:e|es|ed)",
             r"turn(?:s|ed)? over",
