@@ -2312,3 +2312,52 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "The queries you send are never stored.",
         )
         assert not f.material and Category.SHARING not in f.categories, f.reasons
+
+    def test_staff_who_may_now_view_stored_content_without_asking_weakens(self) -> None:
+        f = judge(
+            "Our engineers cannot view the contents of your servers or buckets.",
+            "Our engineers may view the contents of your servers or buckets when a ticket needs "
+            "it, without asking for your permission.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.COLLECTION in f.categories
+
+    def test_a_change_that_applies_only_to_data_collected_afterwards_is_a_protection(
+        self,
+    ) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "If we change this policy, the change will only apply to data collected after "
+                "it takes effect.",
+                "",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_revised_terms_governing_data_stored_before_them_is_critical(self) -> None:
+        f = judge(
+            "If you reject revised Terms, the previous version will continue to govern the data "
+            "you already stored with us.",
+            "If you reject revised Terms, you may close your account; the revised version governs "
+            "all data in your account, including data stored before that date.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_a_new_promise_to_tell_that_user_of_a_request_strengthens(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.ADDED,
+                "",
+                "If police ask for data about a user, we will tell that user before we respond.",
+            )
+        )
+        assert f.direction is Direction.STRENGTHENS, f.reasons
+        assert Category.GOVERNMENT_ACCESS in f.categories
+
+    def test_video_uploaded_always_instead_of_on_request_is_material(self) -> None:
+        f = judge(
+            "Video is uploaded to our cloud only when you save a clip.",
+            "Our doorbells upload video to our cloud all the time.",
+        )
+        assert f.material and f.direction is Direction.WEAKENS, f.reasons

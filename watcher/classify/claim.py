@@ -80,7 +80,9 @@ _ONLY_IF = re.compile(
 )
 _IDLE = re.compile(
     r"\b(?:days?|weeks?|months?|years?|period|time) without\b|"
-    r"\bwithout (?:undue |unreasonable |unnecessary |any )?(?:delay|charge|cost|fee)\b"
+    r"\bwithout (?:undue |unreasonable |unnecessary |any )?(?:delay|charge|cost|fee)\b|"
+    # "may view it without asking for a separate permission": the asking is what is denied
+    r"\bwithout (?:first )?(?:asking|seeking|requesting|getting|obtaining|needing)\b"
 )
 # A quoted label or button: 'Do Not Sell My Info'. Apostrophes inside words are not quotes.
 _QUOTED = re.compile(r"(?<!\w)'[^']{1,80}'(?!\w)|\"[^\"]{1,80}\"")

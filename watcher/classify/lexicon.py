@@ -228,6 +228,16 @@ DATA_TYPES: tuple[Term, ...] = tuple(
         ),
         ("contacts", (r"contact lists?", r"address books?", r"your contacts")),
         (
+            "stored content",
+            (
+                r"contents? of (?:your |the |a |customer )?(?:user's |customer's )?(?:files?|"
+                r"mailbox(?:es)?|vaults?|virtual (?:machines?|servers?)|servers?|buckets?|"
+                r"databases?|notes?|documents?|drives?|storage|hosting account|websites?)",
+                r"customer content",
+                r"what(?:'s| is) (?:stored )?in your (?:vault|files?|mailbox|account|drive|notes)",
+            ),
+        ),
+        (
             "search queries",
             (
                 r"search (?:terms|queries|query|history|keywords)",
@@ -246,6 +256,13 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             ),
         ),
         ("photos", (r"photos?", r"camera", r"media files", r"camera roll")),
+        (
+            "video",
+            (
+                r"videos?(?: recordings?| clips?| footage| streams?)?(?! surveillance| call)",
+                r"(?:camera |security )?footage",
+            ),
+        ),
         (
             "audio",
             (

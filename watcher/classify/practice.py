@@ -124,6 +124,8 @@ def _bound_verbs(clause: str, pos: int, verbs: list[_Verb]) -> list[_Verb]:
     return chain
 
 
+_REQUESTERS = frozenset({"law enforcement", "government"})
+_ASKS = ("ask", "request", "demand", "seek")
 _SOURCE = re.compile(r"\bfrom (?:\w+ ){0,3}$")
 _NOT_SOURCES = frozenset({"law enforcement", "government", "anyone"})
 
@@ -245,7 +247,11 @@ def read(text: str) -> Practice:
                 (_DEFAULT_GROUP.get(term.kind, "keep"), 1, "")
             ]
             seen: set[str] = set()
+            # "if the police ask for data": who asks, the subject of the verb, receives nothing yet
+            asking = term.name in _REQUESTERS and bool(bound) and pos < bound[0][0]
             for group, sense, verb in targets:
+                if asking and group == "keep" and verb.startswith(_ASKS):
+                    continue
                 if term.kind == "recipient" and _from_source(clause, pos, terms):
                     # "we obtain data from data brokers": a source of what is collected, not a
                     # recipient; "requests we received from authorities" is neither.

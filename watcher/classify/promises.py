@@ -69,7 +69,8 @@ _USER_TERMINATES = re.compile(
 )
 CANARY = re.compile(r"\b(?:warrant )?canary\b")
 RETROACTIVE = re.compile(
-    r"\b(?:previously collected|already collected|collected (?:before|prior to|previously)|"
+    r"\b(?:previously collected|already collected|(?:collected|stored|held) (?:before|prior to|"
+    r"previously)|"
     r"retroactive(?:ly)?|information (?:we|that we) (?:already|previously) (?:hold|have)|"
     r"(?:data|information) (?:that )?we (?:have )?collected (?:before|prior to|under (?:a|an|the) "
     r"(?:previous|earlier|prior|older)))\b"
@@ -77,11 +78,14 @@ RETROACTIVE = re.compile(
 # The promise against retroactive terms, however it is put: a change applies only to what is
 # collected after it, or older data stays under the version it was collected under.
 PROSPECTIVE = re.compile(
-    r"\bonly (?:to )?(?:the )?(?:personal )?(?:information|data) (?:that )?(?:we |is |are )?"
+    r"\bonly (?:appl(?:y|ies) )?(?:to )?(?:the )?(?:personal )?(?:information|data) (?:that )?"
+    r"(?:we |is |are )?"
     r"(?:collected|gathered|obtained|received|collect|gather|obtain|receive) "
     r"(?:after|from|following|once)|"
     r"\b(?:continue to be|remain|remains|will be|shall be|stay|stays) governed by (?:that|the "
     r"(?:earlier|previous|prior|older|original)|the version|the terms) |"
+    r"\b(?:earlier|previous|prior|older|original) version (?:will |shall )?(?:continue to|still) "
+    r"govern\b|"
     r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)|"
     r"\b(?:consent|permission) (?:first )?before (?:any|making any|we make any) (?:material )?"
     r"changes?\b|"
@@ -95,14 +99,15 @@ ALL_HELD = re.compile(
     r"(?: (?:that )?we (?:hold|have|keep|store|process)| about you)"
 )
 _PROSPECTIVE_GATE = (
-    *("collected", "gather", "obtain", "receive", "governed", "already", "existing"),
+    *("collected", "gather", "obtain", "receive", "govern", "already", "existing"),
     "consent before",
     "permission before",
 )
 _CHANGES = re.compile(r"\b(?:changes?|revisions?|updates?|amendments?|revised|updated|new version)")
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
-    r"tell you|alert you|(?:tell|inform|warn)s? (?:the )?(?:affected |relevant )?(?:users?|"
+    r"tell you|alert you|(?:tell|inform|warn)s? (?:the |that |this |each |any )?(?:affected |"
+    r"relevant )?(?:users?|"
     r"customers?|account holders?)|e-?mail you|send you (?:an? )?(?:e-?mail|notice|message|copy)|"
     r"contact you (?:by|via) e-?mail|you will (?:get|receive) (?:an? )?(?:e-?mail|notice|"
     r"notification|message))\b"

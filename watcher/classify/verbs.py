@@ -79,6 +79,8 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"monitor(?:s|ed|ing)?",
             r"track(?:s|ed|ing)?",
             r"access(?:es|ed)? (?:to )?your",
+            r"(?:view|see)(?:s|ed|ing)?"
+            r"(?= (?:the |your )?contents?\b| what(?:'s| is) (?:stored )?in)",
             r"possess",
             r"read(?:s|ing)?(?!-only)",
             r"inspect(?:s|ed|ing)?",
