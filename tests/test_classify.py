@@ -2361,3 +2361,35 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Our doorbells upload video to our cloud all the time.",
         )
         assert f.material and f.direction is Direction.WEAKENS, f.reasons
+
+    def test_pushing_back_on_requests_said_either_way_is_the_same_promise(self) -> None:
+        f = judge(
+            "We review each government request and push back on those that are too broad.",
+            "Each request from a government is reviewed, and we push back when it is too broad.",
+        )
+        assert not f.material, f.reasons
+
+    def test_notice_of_significant_changes_said_two_ways_is_cosmetic(self) -> None:
+        f = judge(
+            "We'll post changes on this page and, if they're significant, we'll let you know by "
+            "email.",
+            "Changes will be posted on this page. If a change is significant, we will also let "
+            "you know by email.",
+            "Changes to this policy",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_personal_data_breach_is_not_personal_data_collected(self) -> None:
+        f = judge(
+            "If a personal data breach occurs, we will notify you within 72 hours.",
+            "We will notify you of a personal data breach within 72 hours.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_cookie_table_row_reformatted_is_cosmetic(self) -> None:
+        f = judge(
+            "Name: _pk_id · Provider: Matomo · Purpose: analytics · Expiry: 13 months",
+            "Cookie name: _pk_id | Set by: Matomo | Used for: analytics | Lifetime: 13 months",
+            "Cookies we use",
+        )
+        assert not f.material, f.reasons

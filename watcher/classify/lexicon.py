@@ -321,7 +321,11 @@ DATA_TYPES: tuple[Term, ...] = tuple(
             ),
         ),
         ("viewing history", (r"(?:viewing|watch|listening) (?:history|habits|data)",)),
-        ("personal data", (r"personal(?:ly identifiable)? (?:data|information)", r"pii")),
+        (
+            "personal data",
+            # "a personal data breach" is an incident, not data collected
+            (r"personal(?:ly identifiable)? (?:data|information)(?! breach)", r"pii"),
+        ),
     )
 )
 

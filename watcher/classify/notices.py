@@ -97,7 +97,8 @@ _MATERIAL = re.compile(
     r"revisions?|modifications?|updates?)\b|\b(?:materially|significantly|substantially) "
     r"(?:revise|change|amend|modify|update)|"
     r"\b(?:changes?|amendments?|revisions?|modifications?|updates?)\b[^.;]{0,30}\b(?:is|are) "
-    r"(?:material|significant|substantial)\b"
+    r"(?:material|significant|substantial)\b|"
+    r"\bif (?:they|it)(?:'re| are| is|'s) (?:material|significant|substantial)\b"
 )
 
 

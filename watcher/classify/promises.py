@@ -119,6 +119,8 @@ GOVERNMENT = re.compile(
 )
 POLICY_CHANGE = re.compile(
     r"\bmaterial (?:changes?|amendments?|revisions?|modifications?)|"
+    r"\b(?:changes?|amendments?|revisions?|updates?) (?:is|are) (?:material|significant|"
+    r"substantial|important)\b|"
     r"\bchanges? to (?:this|the|our)\b|"
     r"\b(?:updated|revised) version\b|"
     r"\b(?:post|publish|announce)\w* (?:any |all |the |such )?(?:changes|updates|revisions)\b|"
@@ -150,7 +152,10 @@ _PUBLISHED = (
 # A promise to resist state demands: challenge, contest or push back on requests judged unlawful.
 _CHALLENGE = re.compile(
     r"\b(?:challeng|contest|resist|fight|oppos|push(?:es|ing)? back)\w*\b.{0,80}\b(?:requests?|"
-    r"demands?|orders?|subpoenas?|warrants?)\b"
+    r"demands?|orders?|subpoenas?|warrants?)\b|"
+    # "we review every request and push back on those that are overly broad"
+    r"\b(?:requests?|demands?)\b[^.;]{0,60}\b(?:challeng|contest|resist|push(?:es|ing)? back)\w*|"
+    r"\bpush(?:es|ing)? back\b"  # in a sentence about government requests (special_claims)
 )
 _ENCRYPT = re.compile(r"\bencrypt")
 _PROTECTION = (

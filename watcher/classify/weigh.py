@@ -242,7 +242,14 @@ def claims_by_key(
     """Claims by (group, item); bare list items take the verb of what introduces the list."""
     out: dict[tuple[str, str], list[Claim]] = {}
     for s in sentences:
-        for c in s.practice.claims or (s.practice.listed if context is not None else ()):
+        # A purpose in a table cell ("Purpose: analytics") says what the data is used for, however
+        # short the cell: a row split at its separators states it as the row whole does.
+        listed = (
+            s.practice.listed
+            if context is not None
+            else [c for c in s.practice.listed if c.kind == "purpose"]
+        )
+        for c in s.practice.claims or listed:
             c = _in_context(c, s, context)
             out.setdefault(c.key, []).append(c)
     return out
