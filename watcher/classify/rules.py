@@ -154,7 +154,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{c.item} is now named as a recipient",
             )
         elif not c.verb and c.kind in ("data", "recipient"):
-            if c.item in _REQUESTERS or _only_named(c):
+            if c.item in _REQUESTERS or all(map(_only_named, claims)):
                 continue  # "when law enforcement asks us": who asks, not who receives
             yield Signal(
                 S.MINOR,
@@ -228,7 +228,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         ):
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"recipient no longer named: {w.label(c)}", "")
         elif not c.verb and c.kind in ("data", "recipient"):
-            if c.item in _REQUESTERS or _only_named(c):
+            if c.item in _REQUESTERS or all(map(_only_named, claims)):
                 continue
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"no longer mentioned: {w.label(c)}", "")
         else:

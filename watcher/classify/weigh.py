@@ -236,18 +236,22 @@ def _in_context(claim: Claim, sentence: Sentence, context: Listing | None) -> Cl
     return dataclasses.replace(claim, group="keep", level=context[0], verb=context[1])
 
 
+_CELL_KINDS = frozenset({"purpose", "recipient"})
+
+
 def claims_by_key(
     sentences: Iterable[Sentence], context: Listing | None = None
 ) -> dict[tuple[str, str], list[Claim]]:
     """Claims by (group, item); bare list items take the verb of what introduces the list."""
     out: dict[tuple[str, str], list[Claim]] = {}
     for s in sentences:
-        # A purpose in a table cell ("Purpose: analytics") says what the data is used for, however
-        # short the cell: a row split at its separators states it as the row whole does.
+        # A purpose or a recipient in a table cell ("Purpose: analytics", "Provider: Google")
+        # says what the data is used for and who gets it, however short the cell: a row split
+        # at its separators states what the row read whole does.
         listed = (
             s.practice.listed
             if context is not None
-            else [c for c in s.practice.listed if c.kind == "purpose"]
+            else [c for c in s.practice.listed if c.kind in _CELL_KINDS]
         )
         for c in s.practice.claims or listed:
             c = _in_context(c, s, context)
