@@ -2393,3 +2393,19 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Cookies we use",
         )
         assert not f.material, f.reasons
+
+    def test_an_archive_period_after_the_user_deletes_an_item_is_longer_retention(self) -> None:
+        f = judge(
+            "Retention: until you delete the recording.",
+            "Retention: until you delete the recording, then 2 years in our archive.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.RETENTION in f.categories
+
+    def test_new_data_types_in_an_app_store_label_are_collected(self) -> None:
+        f = judge(
+            "Data Linked to You: Contact Info, Identifiers.",
+            "Data Linked to You: Contact Info, Identifiers, Location.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.COLLECTION in f.categories

@@ -97,7 +97,7 @@ ACCOUNT_LIFETIME = re.compile(
     r"\b(?:as long as|while|until) (?:your|the) (?:account|subscription) (?:is|remains) "
     r"(?:active|open|valid)|"
     r"until you (?:close|delete|cancel|terminate) your (?:account|subscription)|"
-    r"until you delete (?:it|them|this|these)|"
+    r"until you delete (?:it|them|this|these|(?:the|your|that) [\w-]+)|"
     r"for the (?:life|lifetime|duration) of your (?:account|subscription)\b"
 )
 IMMEDIATE = re.compile(
@@ -258,6 +258,11 @@ def frequencies(text: str) -> tuple[tuple[float, str], ...]:
     return tuple(out)
 
 
+# "until you delete the workout, then 5 years in our archive": a period that follows the
+# account's (or the item's) lifetime adds to it.
+_THEN = re.compile(r"(?:,? (?:and )?then(?: for| kept for)?|, followed by|, plus) $")
+
+
 def durations(text: str) -> tuple[Duration, ...]:
     """Every period a sentence names, in seconds; unbounded ones as infinity."""
     if not any(map(text.__contains__, _PERIOD_WORDS)):
@@ -269,7 +274,12 @@ def durations(text: str) -> tuple[Duration, ...]:
         Duration(
             _seconds(m.group(1), m.group(2), m.group(3))
             * (1.5 if text.startswith(" and a half", m.end()) else 1.0)
-            + (1e15 if has_lifetime and _AFTERWARDS.match(text, m.end()) else 0.0),
+            + (
+                1e15
+                if has_lifetime
+                and (_AFTERWARDS.match(text, m.end()) or _THEN.search(text, 0, m.start()))
+                else 0.0
+            ),
             m.group(0),
         )
         for m in DURATION.finditer(text)

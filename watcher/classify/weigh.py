@@ -204,7 +204,11 @@ def _vpn_context(view: HunkView) -> bool:
 
 Listing = tuple[int, str]  # the level and verb a verbless list takes from what introduces it
 
-_LIST_LEAD = re.compile(r"^[a-z][a-z /&-]{0,40}\b(?:data|information|details|identifiers?)\s*:")
+# "Account data: ...", and the app-store labels "Data Linked to You: ..." and the like.
+_LIST_LEAD = re.compile(
+    r"^(?:[a-z][a-z /&-]{0,40}\b(?:data|information|details|identifiers?)|data (?:linked to you|"
+    r"not linked to you|used to track you|collected|shared))\s*:"
+)
 _LIST_HEADING = re.compile(r"\b(?:data|information|details|identifiers?)\b")
 _LISTED = frozenset({"data", "vpn"})
 
