@@ -2409,3 +2409,20 @@ class TestPeriodsAndSafeguardsInHostingTerms:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
         assert Category.COLLECTION in f.categories
+
+    def test_a_verb_dropped_from_a_negated_pair_deletes_that_promise(self) -> None:
+        f = judge(
+            "In the last 12 months we have not sold or shared personal information.",
+            "In the last 12 months we have not sold personal information.",
+        )
+        assert (f.direction, Category.SHARING in f.categories) == (Direction.WEAKENS, True), (
+            f.reasons
+        )
+        assert f.severity >= Severity.MAJOR
+
+    def test_a_verb_added_to_a_negated_promise_strengthens(self) -> None:
+        f = judge(
+            "We do not sell your contact list.",
+            "We do not sell or share your contact list.",
+        )
+        assert f.direction is Direction.STRENGTHENS, f.reasons

@@ -125,11 +125,14 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
             yield wider
             continue
         if c.kind != "definition" and any(
-            o.item == c.item and w.is_promise(o) == w.is_promise(c)
+            o.item == c.item
+            and w.is_promise(o) == w.is_promise(c)
+            and (o.key not in new_all or not (o.verb and c.verb))
             for cs in old_all.values()
             for o in cs
         ):
             continue  # same item, same stance, other verb: "do not collect" -> "do not store"
+        # (but "not sold" -> "not sold or shared" adds a verb: the old one is still there)
         if c.item == "referenced data" and any(w.quote(c) in s.text for s in view.changed_old()):
             continue  # "we will delete it" -> "we will delete that information"
         cats = w.categories(c, vpn)
@@ -199,11 +202,14 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if _unqualified(c, new_all):
             continue  # "never sell your data to anyone" -> "never sell your data"
         if any(
-            n.item == c.item and w.is_promise(n) == w.is_promise(c)
+            n.item == c.item
+            and w.is_promise(n) == w.is_promise(c)
+            and (n.key not in old_all or not (n.verb and c.verb))
             for cs in new_all.values()
             for n in cs
         ):
-            continue
+            continue  # the same item and stance under another verb; not "not sold or shared" ->
+            # "not sold", which drops a verb and keeps the other
         cats = w.categories(c, vpn)
         if w.is_promise(c):
             core = w.core(c, vpn)
