@@ -761,6 +761,22 @@ FLOORS = {
         "direction": 0.86,  # 0.887
         "severity_within_one": 0.93,  # 0.960
     },
+    # holdout13, the same: blind first measurement material 0.867, category F1 0.768, direction
+    # 0.820, within one 0.907, cosmetic rated major+ 0.067 (hosting and cloud terms, DPAs).
+    "holdout13": {
+        "material": 0.89,  # 0.920
+        "category_macro_f1": 0.77,  # 0.802
+        "direction": 0.86,  # 0.887
+        "severity_within_one": 0.92,  # 0.947
+    },
+    # holdout14, the same: blind first measurement material 0.867, category F1 0.791, direction
+    # 0.827, within one 0.907, cosmetic rated major+ 0.117 (consumer apps, FAQ and label wording).
+    "holdout14": {
+        "material": 0.93,  # 0.953
+        "category_macro_f1": 0.77,  # 0.798
+        "direction": 0.87,  # 0.900
+        "severity_within_one": 0.96,  # 0.987
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -777,6 +793,8 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout10": 0.02,  # measured 0.018: 1 of 55 (0.036 before)
     "holdout11": 0.02,  # measured 0.019: 1 of 54 (0.056 before)
     "holdout12": 0.02,  # measured 0 (0.055 before)
+    "holdout13": 0.02,  # measured 0 (0.067 before)
+    "holdout14": 0.02,  # measured 0 (0.117 before)
 }
 
 
