@@ -2444,3 +2444,17 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "We do not sell or share your contact list.",
         )
         assert f.direction is Direction.STRENGTHENS, f.reasons
+
+    def test_data_stored_in_a_security_module_is_not_a_jurisdiction(self) -> None:
+        f = judge(
+            "Signing keys are stored in a hardware security module and never leave it.",
+            "Signing keys are kept in a hardware security module and never leave it.",
+        )
+        assert Category.JURISDICTION not in f.categories, f.categories
+
+    def test_data_declared_as_used_to_track_you_is_tracking(self) -> None:
+        f = judge(
+            "Data Used to Track You: None.",
+            "Data Used to Track You: Identifiers, Usage Data.",
+        )
+        assert f.material and Category.TRACKING in f.categories, f

@@ -67,8 +67,13 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"transfer(?:s|red)? (?:\w+ )?(?:outside|abroad|to other countries|across borders)",
             r"cross-border",
             r"(?:routed|stored|processed) (?:through|in) (?:one or more |other |different )*countr",
+            # a place, not a container or a buyer: not "stored in a hardware security module",
+            # "stored in your account", "transferred to the acquiring company"
             r"(?:transferred|processed|stored|hosted|located|based|incorporated|registered|"
-            r"established) (?:to |in |within |and processed in )",
+            r"established) (?:to |in |within |and processed in )"
+            r"(?!(?:a|an|your|their|its|them|it|this|these|those|each|every|any|memory|ram|"
+            r"encrypted|separate|one|another|the (?:acquiring|buyer|new owner|successor|same|"
+            r"vpn|hardware|primary|account))\b)",
             r"data controller",
             r"controller of",
         ),

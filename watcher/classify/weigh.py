@@ -131,6 +131,8 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
         cats.append(C.GOVERNMENT_ACCESS)
     if claim.item in ("notice of policy changes", "previously collected data"):
         cats.append(C.POLICY_CHANGES)
+    if claim.verb == _TRACK_LABEL or (claim.group == "keep" and claim.verb.startswith("track")):
+        cats.append(C.TRACKING)  # "Data Used to Track You: Identifiers", "we track your clicks"
     if claim.item == "breach notification" or claim.group == "protect":
         cats.append(C.SECURITY)
     if claim.group == "delete":
@@ -230,11 +232,19 @@ def listing(view: HunkView) -> Listing | None:
     return None
 
 
+# The app-store label for data used to follow a person across other companies' apps and sites.
+_TRACK_LEAD = "data used to track you"
+_TRACK_LABEL = "listed as used to track you"
+
+
 def _in_context(claim: Claim, sentence: Sentence, context: Listing | None) -> Claim:
     if claim.verb or claim.kind not in _LISTED:
         return claim
     if context is None and _LIST_LEAD.match(sentence.text):
-        context = (cl.DO, "listed as collected")
+        context = (
+            cl.DO,
+            _TRACK_LABEL if sentence.text.startswith(_TRACK_LEAD) else "listed as collected",
+        )
     if context is None:
         return claim
     return dataclasses.replace(claim, group="keep", level=context[0], verb=context[1])
