@@ -2458,3 +2458,17 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Data Used to Track You: Identifiers, Usage Data.",
         )
         assert f.material and Category.TRACKING in f.categories, f
+
+    def test_a_reworded_penetration_test_line_is_about_security(self) -> None:
+        f = judge(
+            "- Penetration tests by an independent firm once a year",
+            "- Yearly penetration tests by an independent firm",
+        )
+        assert not f.material and Category.SECURITY in f.categories, f
+
+    def test_a_reworded_unsubscribe_line_is_about_user_rights(self) -> None:
+        f = judge(
+            "You can unsubscribe using the link included in every marketing email.",
+            "Every marketing email includes a link you can use to unsubscribe.",
+        )
+        assert not f.material and Category.USER_RIGHTS in f.categories, f
