@@ -2472,3 +2472,14 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Every marketing email includes a link you can use to unsubscribe.",
         )
         assert not f.material and Category.USER_RIGHTS in f.categories, f
+
+    def test_more_key_derivation_iterations_strengthen_and_fewer_weaken(self) -> None:
+        more = judge(
+            "Your password is stretched with PBKDF2 using 100,000 iterations.",
+            "Your password is stretched with PBKDF2 using 600,000 iterations.",
+        )
+        fewer = judge(
+            "Your password is stretched with PBKDF2 using 600,000 iterations.",
+            "Your password is stretched with PBKDF2 using 100,000 iterations.",
+        )
+        assert (more.direction, fewer.direction) == (Direction.STRENGTHENS, Direction.WEAKENS)

@@ -609,6 +609,25 @@ def date_only(view: HunkView) -> Iterator[Signal]:
         yield Signal(S.MINOR, D.NEUTRAL, cats, "date changed", "a date changed")
 
 
+# A measure of how hard protection is to break, where a higher number is stronger: a TLS version,
+# key-derivation iterations or rounds, a key length in bits, a minimum password length.
+_STRENGTH = re.compile(
+    r"\b(?:tls|iterations?|rounds|bits?|\d+-bit|key length|characters? long|"
+    r"at least \d+ characters)\b"
+)
+
+
+def _strength(gone: frozenset[str], came: frozenset[str], text: str) -> Direction:
+    """Strengthens or weakens when one strength measure changed; neutral for any other number."""
+    if len(gone) != 1 or len(came) != 1 or not _STRENGTH.search(text):
+        return D.NEUTRAL
+    try:
+        a, b = (float(next(iter(x)).replace(",", "")) for x in (gone, came))
+    except ValueError:
+        return D.NEUTRAL
+    return D.STRENGTHENS if b > a else D.WEAKENS if b < a else D.NEUTRAL
+
+
 @rule("numbers")
 def numbers(view: HunkView) -> Iterator[Signal]:
     """A number changed in a paired sentence that no other rule explains."""
@@ -630,7 +649,7 @@ def numbers(view: HunkView) -> Iterator[Signal]:
         show = f"{before} -> {', '.join(sorted(pn.numbers)) or 'none'}"
         yield Signal(
             S.MINOR,
-            D.NEUTRAL,
+            _strength(po.numbers - pn.numbers, pn.numbers - po.numbers, n.text),
             tuple(sorted(po.categories | pn.categories)),
             f"number changed: {show}",
             f"a number changed from {before} to {', '.join(sorted(pn.numbers)) or 'none'}",
