@@ -124,15 +124,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         if wider is not None:
             yield wider
             continue
-        if c.kind != "definition" and any(
-            o.item == c.item
-            and w.is_promise(o) == w.is_promise(c)
-            and (o.key not in new_all or not (o.verb and c.verb))
-            for cs in old_all.values()
-            for o in cs
-        ):
+        if c.kind != "definition" and _restated(c, old_all, new_all):
             continue  # same item, same stance, other verb: "do not collect" -> "do not store"
-        # (but "not sold" -> "not sold or shared" adds a verb: the old one is still there)
         if c.item == "referenced data" and any(w.quote(c) in s.text for s in view.changed_old()):
             continue  # "we will delete it" -> "we will delete that information"
         cats = w.categories(c, vpn)
@@ -201,15 +194,8 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
             continue  # a word of it misspelt now
         if _unqualified(c, new_all):
             continue  # "never sell your data to anyone" -> "never sell your data"
-        if any(
-            n.item == c.item
-            and w.is_promise(n) == w.is_promise(c)
-            and (n.key not in old_all or not (n.verb and c.verb))
-            for cs in new_all.values()
-            for n in cs
-        ):
-            continue  # the same item and stance under another verb; not "not sold or shared" ->
-            # "not sold", which drops a verb and keeps the other
+        if _restated(c, new_all, old_all):
+            continue
         cats = w.categories(c, vpn)
         if w.is_promise(c):
             core = w.core(c, vpn)
@@ -250,6 +236,19 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{what}: {w.label(c)} ('{w.quote(c)}')",
                 f"the policy no longer says {w.say(c.clause)}",
             )
+
+
+def _restated(c: cl.Claim, other: Claims, own: Claims) -> bool:
+    """Does the other side state ``c``'s item with the same stance under another verb, a
+    substitute for ``c``'s ("do not collect" -> "do not store")? Not when ``c``'s side states that
+    verb too: "not sold or shared" -> "not sold" drops a verb and keeps the other."""
+    return any(
+        o.item == c.item
+        and w.is_promise(o) == w.is_promise(c)
+        and (o.key not in own or not (o.verb and c.verb))
+        for cs in other.values()
+        for o in cs
+    )
 
 
 def _refinements(
