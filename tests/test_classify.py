@@ -2483,3 +2483,23 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Your password is stretched with PBKDF2 using 100,000 iterations.",
         )
         assert (more.direction, fewer.direction) == (Direction.STRENGTHENS, Direction.WEAKENS)
+
+    def test_contact_details_written_another_way_are_the_same_contact(self) -> None:
+        for old, new in (
+            ("Email: privacy [at] lumo [dot] com", "Email: privacy@lumo.com"),
+            (
+                "See www.lumo.at/privacy for details.",
+                "For details, see https://www.lumo.at/privacy.",
+            ),
+            (
+                "Manage your choices at my.lumo.com/privacy",
+                "Manage your choices at https://my.lumo.com/privacy",
+            ),
+            (
+                "Lumo AG, Baarerstrasse 12, 6300 Zug, Switzerland",
+                "Lumo AG, Baarerstrasse 12, CH-6300 Zug",
+            ),
+        ):
+            f = judge(old, new)
+            assert not f.material, (old, f.reasons)
+            assert Category.CONTACT in f.categories, (old, f.categories)

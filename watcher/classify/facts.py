@@ -414,10 +414,18 @@ _WORDS = re.compile(r"[^\W_]+")
 
 
 def _plain(text: str) -> str:
-    """``text`` without accents: a place spelt with or without its diacritics is one place."""
+    """``text`` without accents: a place spelt with or without its diacritics is one place. A
+    link is the same link with or without its scheme, "www." or a trailing slash, and a postal
+    code the same with or without its country prefix ("CH-6300")."""
+    text = _LINK_DRESS.sub("", text).rstrip("/")
+    text = _CODE_PREFIX.sub(r"\1", text)
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
+
+
+_LINK_DRESS = re.compile(r"^(?:https?://)?(?:www\.)?")
+_CODE_PREFIX = re.compile(r"\b[a-z]{1,2}-(\d{4,5})\b")
 
 
 def _same_places(old: set[str], new: set[str]) -> bool:

@@ -125,6 +125,12 @@ AGE = re.compile(
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email protected\]")
 URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
+# A link written without its scheme: a domain with a path ("my.example.com/privacy").
+BARE_LINK = re.compile(r"(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,}/[\w./%#?=&-]*[\w/]")
+# An address written so that robots cannot read it: "privacy [at] example [dot] com".
+_OBFUSCATED = re.compile(
+    r"([\w.+-]+)\s*[\[(]\s*at\s*[\])]\s*([\w-]+)\s*[\[(]\s*dot\s*[\])]\s*([a-z]{2,})"
+)
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 STREET = re.compile(
     r"\b\d+[a-z]?,? [a-z .]+ (?:street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd|lane|"
@@ -310,7 +316,11 @@ CHANNEL = re.compile(
 
 def contacts(text: str) -> frozenset[str]:
     """E-mail addresses, URLs, phone numbers, street addresses and channels ("by post")."""
+    if "[at]" in text or "(at)" in text or " at]" in text:
+        text = _OBFUSCATED.sub(r"\1@\2.\3", text)
     rxs = [URL] if ("http" in text or "www." in text) else []
+    if "/" in text:
+        rxs.append(BARE_LINK)
     if "by " in text or "via " in text or "through " in text or "using " in text:
         rxs.append(CHANNEL)
     if "@" in text or "email protected" in text:

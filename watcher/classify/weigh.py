@@ -323,7 +323,12 @@ def label(claim: Claim) -> str:
 def topics(s: Sentence) -> set[Category]:
     """What a sentence is about: its topic cues and the topics of the practices it states."""
     vpn = C.VPN_LOGGING in s.practice.categories or "vpn" in s.text
-    return set(s.practice.categories) | {c for cl in s.practice.claims for c in categories(cl, vpn)}
+    found = set(s.practice.categories) | {
+        c for cl in s.practice.claims for c in categories(cl, vpn)
+    }
+    if s.practice.contacts:
+        found.add(C.CONTACT)  # an address, a link or a phone number to reach someone
+    return found
 
 
 def pairs(view: HunkView) -> Iterator[tuple[Sentence, Sentence]]:
