@@ -2503,3 +2503,40 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             f = judge(old, new)
             assert not f.material, (old, f.reasons)
             assert Category.CONTACT in f.categories, (old, f.categories)
+
+    def test_a_kill_switch_that_prevents_exposure_protects_like_one_that_stops_it(self) -> None:
+        f = judge(
+            "If the tunnel drops, the kill switch blocks all traffic so that your real IP "
+            "address is not exposed.",
+            "Should the tunnel drop, the kill switch stops all traffic, which prevents your real "
+            "IP address from being exposed.",
+        )
+        assert not f.material, f.reasons
+
+    def test_without_a_parent_saying_yes_is_unless_a_parent_agrees(self) -> None:
+        f = judge(
+            "Kids can't share anything without a parent saying yes.",
+            "Children can't share anything unless a parent says yes.",
+        )
+        assert not f.material, f.reasons
+
+    def test_asking_us_to_delete_is_a_right_however_it_is_worded(self) -> None:
+        f = judge(
+            "You have the right to request that we delete the data we collected from you.",
+            "You may ask us to delete the data we collected from you.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_valid_opt_out_of_sale_is_the_same_right_as_a_request_to_opt_out(self) -> None:
+        f = judge(
+            "We treat Global Privacy Control signals as a valid request to opt out of sale.",
+            "We honor Global Privacy Control signals as a valid opt-out of sale.",
+        )
+        assert not f.material, f.reasons
+
+    def test_how_much_data_you_use_is_the_amount_of_data_you_use(self) -> None:
+        f = judge(
+            "We record the amount of data you use each month.",
+            "We record how much data you use each month.",
+        )
+        assert not f.material, f.reasons

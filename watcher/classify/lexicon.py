@@ -82,6 +82,7 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"(?:traffic|data) (?:volume|usage|consumption)",
                 r"amount of (?:data|traffic) (?:transferred|used|you (?:use|transfer))",
                 r"(?:total )?data transferred",
+                r"how much data (?:you |each user )?(?:use|uses|transfer|transfers|consume)",
             ),
         ),
         (
@@ -107,8 +108,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
             (
                 r"browsing (?:history|activity|activities|data|habits|behaviou?r)",
                 r"traffic (?:destinations?|directions?|content|data|logs?)",
-                r"(?:websites?|sites?|pages?|urls?) (?:that )?you (?:visit|visited|browse|access|"
-                r"land on|go to|open)",
+                r"(?:websites?|sites?|pages?|urls?) (?:that |which )?you (?:are )?(?:visit|visited|"
+                r"visiting|browse|browsing|access|land on|go to|open)",
                 r"(?:websites?|sites?|ip addresses) (?:you )?visited",
                 r"destination (?:websites?|ip(?: address)?(?:es)?|servers?)",
                 r"online activit(?:y|ies)",

@@ -201,9 +201,12 @@ def read(text: str) -> Practice:
         exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
         clause_verbs, terms = _verbs_and_terms(clause)
         found_verbs = _resolve_includes(clause_verbs, last)
+        right = RIGHTS_CUE.search(clause) is not None
+        # "you may ask us to delete it": the "may" is the user's; what we do on request is firm
+        verb_level = DO if right and level == MAY else level
         for v in found_verbs:
-            verbs[v[2]] = max(verbs.get(v[2], -1), level)
-        if RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
+            verbs[v[2]] = max(verbs.get(v[2], -1), verb_level)
+        if right or ("personal" in clause and DEFINITION.search(clause)):
             terms = []  # the right or the definition is the claim, not the data it names
         elif last_terms and any(t.name == "referenced data" for _, t, _ in terms):
             # "... which websites you visited, because we never record that information": the

@@ -59,7 +59,7 @@ RIGHTS_CUE = re.compile(
     r"(?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
     r"limit|restrict|rectify|erase|appeal|view|see|export))\b|"
-    r"\b(?:to|can|may) opt[- ]out of\b"
+    r"\b(?:to|can|may) opt[- ]out of\b|\ba valid opt-out of\b|\ban opt-out of\b"
 )
 # The user's own right to walk away (a provider's "we may terminate your account" is not one).
 _USER_TERMINATES = re.compile(

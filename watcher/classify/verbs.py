@@ -161,13 +161,18 @@ NEVER = re.compile(
 )
 NEGATION = re.compile(
     r"\b(?:not|n't|no|none|neither|nor|zero|without|nothing|free of|refrain from|no-logs?|"
+    r"prevent(?:s|ed|ing)? [^.;]{1,60}? from|"
     r"non-logging)\b|n't\b"
 )
 EXCEPTION = re.compile(
     r"\b(?:except|unless|other than|apart from|aside from|besides|with the exception of|"
     r"excluding|save for|save where|save when|save that|save as|save to the extent|but may|"
     r"except where|notwithstanding|except as otherwise|"
-    r"without your (?:prior |express )?consent)\b"
+    r"without your (?:prior |express )?consent|"
+    # "can't share anything without a parent saying yes" is "unless a parent says yes"
+    r"without (?:\w+ ){0,3}?(?:consent|permission|approval|authori[sz]ation)|"
+    r"without (?:a |the |their |your )?(?:parent|guardian)s?(?:'s?)? (?:saying yes|agreeing|"
+    r"approving|consenting))\b"
 )
 HEDGE = re.compile(
     r"\b(?:currently|at (?:this|the present) time|at present|presently|for now|as of now|yet)\b"
