@@ -2540,3 +2540,19 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "We record how much data you use each month.",
         )
         assert not f.material, f.reasons
+
+    def test_a_police_request_now_enough_where_a_court_order_was_needed_is_critical(self) -> None:
+        f = judge(
+            "We hand over account emails only when served with a binding order from a Swiss court.",
+            "We hand over account emails only when served with a binding order from a Swiss court "
+            "or a request from a foreign police force.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_updated_terms_for_earlier_conversations_drop_the_old_terms_promise(self) -> None:
+        f = judge(
+            "Chats collected before an update will continue to be handled under the terms in "
+            "effect when they were collected.",
+            "The updated terms apply to all chats, including those collected before the update.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons

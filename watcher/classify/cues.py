@@ -48,6 +48,8 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"legal requests?",
             r"transparency report",
             r"request(?:s)? (?:from|by) (?:a )?(?:court|authorit)",
+            r"orders? (?:from|issued by) (?:a|an|the) (?:[\w-]+ ){0,2}?courts?",
+            r"served with",
         ),
     ),
     (

@@ -487,7 +487,10 @@ _INSTRUMENTS = (
     (
         "court order",
         3,
-        re.compile(r"\b(?:court|judicial) orders?\b|\border of a (?:competent )?court\b"),
+        re.compile(
+            r"\b(?:court|judicial) orders?\b|\border of a (?:competent )?court\b|"
+            r"\borders? (?:from|of|issued by) (?:a|an|the) (?:[\w-]+ ){0,2}?courts?\b"
+        ),
     ),
     ("subpoena", 2, re.compile(r"\bsubpoenas?\b|\blegally binding requests?\b")),
     (
@@ -495,7 +498,9 @@ _INSTRUMENTS = (
         1,
         re.compile(
             r"\b(?:lawful|legal|valid|official|formal|government|law enforcement) "
-            r"(?:requests?|demands?|process)\b"
+            r"(?:requests?|demands?|process)\b|"
+            r"\brequests? from (?:a |an |the )?(?:foreign |local |domestic )?(?:law enforcement|"
+            r"police|government|authorit)"
         ),
     ),
 )

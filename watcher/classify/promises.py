@@ -84,6 +84,9 @@ PROSPECTIVE = re.compile(
     r"(?:after|from|following|once)|"
     r"\b(?:continue to be|remain|remains|will be|shall be|stay|stays) governed by (?:that|the "
     r"(?:earlier|previous|prior|older|original)|the version|the terms) |"
+    r"\b(?:continue to be|will be|remain|remains) (?:handled|processed|treated|governed) "
+    r"(?:under|by|in accordance with) the (?:terms|policy|version)s? (?:in effect|in force|that "
+    r"applied)|"
     r"\b(?:earlier|previous|prior|older|original) version (?:will |shall )?(?:continue to|still) "
     r"govern\b|"
     r"\b(?:consent|agreement|permission|approval) before appl(?:y|ying)|"
@@ -99,7 +102,8 @@ ALL_HELD = re.compile(
     r"(?: (?:that )?we (?:hold|have|keep|store|process)| about you)"
 )
 _PROSPECTIVE_GATE = (
-    *("collected", "gather", "obtain", "receive", "govern", "already", "existing"),
+    *("collected", "gather", "obtain", "receive", "govern", "already", "existing", "in effect"),
+    "in force",
     "consent before",
     "permission before",
 )
