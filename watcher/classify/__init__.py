@@ -94,6 +94,10 @@ def _fold(hv: HunkView, signals: list[Signal]) -> tuple[Finding, list[Signal]]:
             # Nothing changed, so the finding only says what the text is about: wording like
             # "in order to" or "collect" is everywhere, and names a topic only when it is alone.
             cats = [c for c in cats if c not in _BROAD_TOPICS]
+    if Category.SCOPE in cats:
+        # In a statement of what the policy covers or what a term means, the data named are
+        # what is covered, not what is collected.
+        cats = [c for c in cats if c is not Category.COLLECTION]
     reasons = tuple(dict.fromkeys(s.reason for s in signals))
     return Finding(severity, _direction(signals), _ordered(cats), reasons), signals
 

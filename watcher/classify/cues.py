@@ -269,6 +269,12 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"used (?:to|for)",
             r"uses (?:your|this)",
             r"to (?:improve|provide|personali[sz]e|send|market|analy[sz]e|train)",
+            # what data is for, however it is said
+            r"(?:use|uses|used) (?:it|them|this|that) (?:only )?(?:to|for)",
+            r"so that (?:we|our|you|the)",
+            r"purposes",
+            r"(?:do not|don't|never) (?:train|use)",
+            r"train(?:s|ed|ing)? (?:on|our|ai|models?)",
         ),
     ),
     (
