@@ -2556,3 +2556,24 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "The updated terms apply to all chats, including those collected before the update.",
         )
         assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_a_promise_that_drops_an_item_from_its_list_covers_less(self) -> None:
+        f = judge(
+            "We do not train our models on data from Team and Enterprise workspaces.",
+            "We do not train our models on data from Enterprise workspaces.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+
+    def test_a_smaller_group_size_for_aggregate_figures_weakens(self) -> None:
+        f = judge(
+            "Your employer sees only aggregate figures for groups of at least 50 employees.",
+            "Your employer sees only aggregate figures for groups of at least 10 employees.",
+        )
+        assert f.material and f.direction is Direction.WEAKENS, f.reasons
+
+    def test_state_disclosures_that_apply_to_more_states_widen_the_scope(self) -> None:
+        f = judge(
+            "These additional disclosures apply to residents of California.",
+            "These additional disclosures apply to residents of California, Colorado and Utah.",
+        )
+        assert f.material and Category.SCOPE in f.categories, f.reasons

@@ -623,10 +623,11 @@ def date_only(view: HunkView) -> Iterator[Signal]:
 
 
 # A measure of how hard protection is to break, where a higher number is stronger: a TLS version,
-# key-derivation iterations or rounds, a key length in bits, a minimum password length.
+# key-derivation iterations or rounds, a key length in bits, a minimum password length, the
+# smallest group an aggregate figure may describe.
 _STRENGTH = re.compile(
     r"\b(?:tls|iterations?|rounds|bits?|\d+-bit|key length|characters? long|"
-    r"at least \d+ characters)\b"
+    r"at least \d+ characters|groups? of at least)\b"
 )
 
 

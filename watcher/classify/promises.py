@@ -54,7 +54,7 @@ _RIGHTS_VERB = re.compile(
 )
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller|data subjects?|"
-    r"users?|individuals) (?:can|may|are "
+    r"users?|individuals|parents?|guardians?) (?:can|may|are "
     r"entitled to|is entitled to|have the option to|has the right to) (?:also )?"
     r"(?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"

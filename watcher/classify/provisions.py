@@ -119,7 +119,8 @@ def disk_writes(view: HunkView) -> Iterator[Signal]:
 
 # "(?<!of )": in "before any revision of this notice applies" the notice is not what applies.
 _SCOPE = re.compile(
-    r"(?<!of )\b(?:(?:this|the|our) (?:privacy )?(?:policy|notice|statement)|it) (?:only )?"
+    r"(?<!of )\b(?:(?:this|the|our|these) (?:privacy |additional |state )?(?:policy|notice|"
+    r"statement|disclosures|section|terms)|it) (?:only )?"
     r"(?:applies|apply|covers|cover|governs|does not (?:apply|cover))\b|"
     r"\bgoverned by (?:a |its own )?separate (?:privacy )?(?:policy|notice|statement)|"
     r"\b(?:is|are) not covered by (?:this|the|our) (?:privacy )?(?:policy|notice|statement)|"

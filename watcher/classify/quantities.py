@@ -363,7 +363,8 @@ def numbers(text: str) -> frozenset[str]:
     """The numbers of a sentence that are not part of a period, an age or a contact detail."""
     if _DIGIT.search(text) is None:
         return frozenset()
-    rxs = [DURATION, AGE, PHONE, STREET, _ROUND_THE_CLOCK]
+    # "groups of at least 50 employees" is a number, not an age: ages only where age is the topic
+    rxs = [DURATION, PHONE, STREET, _ROUND_THE_CLOCK, *((AGE,) if ages(text) else ())]
     if "@" in text or "[email protected]" in text:  # every e-mail match has one of them
         rxs.append(EMAIL)
     if "http" in text or "www." in text:  # and every URL match one of these

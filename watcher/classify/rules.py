@@ -484,6 +484,59 @@ def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
         )
 
 
+# Words that qualify a statement rather than name what it covers: dropping one is wording.
+_NOT_LISTED = frozenset({"ever", "also", "otherwise", "other", "any", "all", "such", "similar"})
+
+
+def _list_items_gone(o: Sentence, n: Sentence) -> list[str]:
+    """The words ``o`` has and ``n`` has not, when all of them were items of a list in ``o``
+    ("Team and Enterprise workspaces" -> "Enterprise workspaces") and ``n`` adds none."""
+    gone = o.tokens - n.tokens
+    if not gone or len(gone) > 3 or not n.tokens < o.tokens or gone & _NOT_LISTED:
+        return []
+    words = o.canon.split()
+    at = [
+        i for i, word in enumerate(words) if (word.rstrip("s") if len(word) > 3 else word) in gone
+    ]
+    listed = all(
+        (i > 0 and words[i - 1] in ("and", "or"))
+        or (i + 1 < len(words) and words[i + 1] in ("and", "or"))
+        for i in at
+    )
+    return sorted(gone) if at and listed else []
+
+
+@rule("promise-list")
+def promise_list(view: HunkView) -> Iterator[Signal]:
+    """A promise names fewer things ("we do not train on data from Team and Enterprise
+    workspaces" -> "from Enterprise workspaces"), or more: the promise covers less, or more."""
+    if view.moved:
+        return
+    for o, n in w.pairs(view):
+        if not (_promise_stated(o) and _promise_stated(n)):
+            continue
+        gone, came = _list_items_gone(o, n), _list_items_gone(n, o)
+        if not gone and not came:
+            continue
+        cats = tuple(sorted(w.topics(o) & w.topics(n) or view.heading_categories))
+        what = "no longer covers" if gone else "now also covers"
+        yield Signal(
+            S.MAJOR,
+            D.WEAKENS if gone else D.STRENGTHENS,
+            cats,
+            f"promise {what}: {', '.join(gone or came)}",
+            w.contrast(o.raw, n.raw),
+        )
+
+
+def _promise_stated(s: Sentence) -> bool:
+    """Does the sentence promise something (a negated statement, or a protective claim) that
+    is not a right or a canary? Those have rules of their own, which name what changed."""
+    if any(c.kind in ("right", "safeguard") for c in s.practice.claims):
+        return False
+    return cl.level_of(s.text) <= cl.NOT_CURRENTLY or _protective(s)
+
+
 def _verb_promises(s: Sentence) -> list[tuple[str, int]]:
     """Promises a sentence makes with a verb alone, on no data type the lexicon knows ("we will
     never sell the metrics we collect", "we delete inactive accounts after a year")."""
