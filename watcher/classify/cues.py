@@ -286,6 +286,10 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"you provide",
             r"information (?:we|you) (?:collect|provide)",
             r"obtain",
+            # what reaches the provider or its staff
+            r"sends? us",
+            r"access (?:the |your |customer )?(?:data|content|files)",
+            r"monitor (?:the |your )?(?:content|activity)",
         ),
     ),
 )
