@@ -2587,3 +2587,35 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "These additional disclosures apply to residents of California, Colorado and Utah.",
         )
         assert f.material and Category.SCOPE in f.categories, f.reasons
+
+    def test_deleting_the_promise_not_to_discriminate_weakens_user_rights(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.REMOVED,
+                "We will not discriminate against you for exercising your privacy rights.",
+                "",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.USER_RIGHTS in f.categories
+
+    def test_a_promise_to_publish_the_number_of_requests_is_a_transparency_report(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.ADDED,
+                "",
+                "We will publish every year the number of government requests we received.",
+            )
+        )
+        assert f.direction is Direction.STRENGTHENS, f.reasons
+        assert Category.GOVERNMENT_ACCESS in f.categories
+
+    def test_a_new_right_to_have_an_automated_decision_reviewed_by_staff(self) -> None:
+        f = classify_hunk(
+            Hunk(
+                HunkKind.ADDED,
+                "",
+                "You can ask us to have any automated decision reviewed by a member of our staff.",
+            )
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS), f.reasons

@@ -84,7 +84,7 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
         Category.USER_RIGHTS,
         _re(
             r"rights? to",
-            r"your rights",
+            r"your (?:privacy |data protection )?rights",
             r"request (?:access|deletion|erasure|a copy|correction)",
             r"opt[- ]?out",
             r"withdraw (?:your )?consent",

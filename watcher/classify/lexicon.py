@@ -483,6 +483,9 @@ RECIPIENT_CLASSES: tuple[Term, ...] = tuple(
                 r"outside parties",
                 r"other (?:companies|parties)",
                 r"partners",
+                r"retailers",
+                r"(?:city|urban|transport) planners",
+                r"municipalit(?:y|ies)",
             ),
         ),
     )

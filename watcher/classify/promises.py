@@ -41,7 +41,8 @@ RIGHTS = (
         "human review",
         re.compile(
             r"\bhuman (?:review|intervention)|\b(?:ask|request) a human\b|\bcontest\b|"
-            r"\ba (?:person|human) (?:to )?review"
+            r"\ba (?:person|human) (?:to )?review|\breviewed by a (?:member of (?:our )?staff|"
+            r"person|human|staff member)|\bexplain (?:any|an|the) automated decision"
         ),
     ),
 )
@@ -149,7 +150,13 @@ _CANARY_STATEMENT = re.compile(
 )
 _PUBLISHED = (
     ("warrant canary", re.compile(r"\b(?:warrant )?canary\b")),
-    ("transparency report", re.compile(r"\btransparency reports?\b")),
+    (
+        "transparency report",
+        re.compile(
+            r"\btransparency reports?\b|\bpublish\b[^.;]{0,40}\bnumber of (?:legal |government |"
+            r"law enforcement |data )?(?:requests|demands)\b"
+        ),
+    ),
     ("Do Not Track signals", re.compile(r"\bdnt\b")),
     ("Global Privacy Control signals", re.compile(r"\b(?:global privacy control|gpc)\b")),
 )

@@ -100,6 +100,14 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         ),
     ),
     ("include", 1, _re(r"includ(?:e|es|ed|ing)", r"such as", r"e\.g\.", r"for example")),
+    # "we will not discriminate against you for exercising your rights": saying no protects
+    (
+        "discriminate",
+        1,
+        _re(
+            r"discriminat(?:e|es|ed|ing) against", r"penali[sz](?:e|es|ed)", r"retaliat(?:e|es|ed)"
+        ),
+    ),
     (
         "use",
         1,
