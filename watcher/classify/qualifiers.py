@@ -24,23 +24,33 @@ S = Severity
 D = Direction
 
 
-@memo(maxsize=16384)
 def _hit(rx: re.Pattern[str], text: str) -> bool:
     """``rx.search(text)``, remembered: the daemon sees the same sentences again and again.
 
     Skipped when none of the words every match needs is in the text (``quick_gate``); a pattern
     that ignores case is always searched, since the words are read from it as written.
+
+    The table and the memo are keyed by ``id(rx)``, not by the pattern: hashing a compiled
+    pattern hashes its whole program every time (microseconds for the long ones, three times per
+    call), which was most of what a call cost. The table holds each pattern it has seen, so an id
+    in it always names that pattern.
     """
-    if rx not in _GATES:
-        _GATES[rx] = None if rx.flags & re.IGNORECASE else quick_gate(rx)
-    gate = _GATES[rx]
+    key = id(rx)
+    if key not in _GATES:
+        _GATES[key] = (rx, None if rx.flags & re.IGNORECASE else quick_gate(rx))
+    return _search(key, text)
+
+
+@memo(maxsize=16384)
+def _search(key: int, text: str) -> bool:
+    rx, gate = _GATES[key]
     if gate is not None and not any(map(text.__contains__, gate)):
         return False
     return rx.search(text) is not None
 
 
-# Gate words by pattern: a table of the patterns, filled once, not a memo of texts.
-_GATES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+# Patterns and their gate words by ``id``: a table of patterns, filled once, not a memo of texts.
+_GATES: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 
 
 @memo(maxsize=8192)
