@@ -17,7 +17,7 @@ from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import quantities as qty
 from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, level_of
-from watcher.classify.matching import ALWAYS, Gate, literal_runs, required_words
+from watcher.classify.matching import ALWAYS, literal_runs
 from watcher.classify.promises import DEFINITION, RIGHTS_CUE, SAFEGUARD, special_claims
 from watcher.classify.starts import Starts
 from watcher.models import Category
@@ -335,15 +335,14 @@ def _definition_claims(text: str) -> list[Claim]:
     return out
 
 
-_CUE_GATE = Gate(
+# Topic cues are word-bounded too: one walk over the sentence's word starts finds them (at six
+# characters a word start names few patterns), which costs a quarter less than a ``Gate`` scan at
+# every character and a search of each candidate. The same literal words decide, as they did.
+_CUES = Starts(
+    [rx for _, rx in cues.CATEGORY_CUES],
     [literal_runs(rx.pattern) for _, rx in cues.CATEGORY_CUES],
-    [required_words(rx.pattern) for _, rx in cues.CATEGORY_CUES],
 )
 
 
 def cue_categories(text: str) -> frozenset[Category]:
-    return frozenset(
-        cat
-        for cat, rx in (cues.CATEGORY_CUES[i] for i in _CUE_GATE.candidates(text))
-        if rx.search(text)
-    )
+    return frozenset(cues.CATEGORY_CUES[i][0] for i in _CUES.searching(text))

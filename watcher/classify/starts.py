@@ -180,11 +180,14 @@ class Starts:
         """Indices of the patterns with a match in ``text``, ascending."""
         out = []
         for i, positions in self.candidates(text).items():
-            match = self._patterns[i].match
-            if any(match(text, p) for p in positions) and self._gated(i, text):
-                out.append(i)
+            if self._gated(i, text):  # the cheaper test first: both must pass
+                match = self._patterns[i].match
+                for p in positions:
+                    if match(text, p):
+                        out.append(i)
+                        break
         out.extend(
-            i for i in self._always if self._patterns[i].search(text) and self._gated(i, text)
+            i for i in self._always if self._gated(i, text) and self._patterns[i].search(text)
         )
         out.sort()
         return out
