@@ -11,7 +11,7 @@ one-word negation flip material.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from watcher.classify import cues
 from watcher.classify import lexicon as lx
@@ -25,20 +25,51 @@ from watcher.models import Category
 
 @dataclass(frozen=True, slots=True)
 class Practice:
-    """Everything the classifier reads out of one sentence."""
+    """Everything the classifier reads out of one sentence.
+
+    ``countries``, ``numbers`` and ``safeguards`` are read from ``text`` when first asked for:
+    the rules ask for them of few sentences (countries only of those about jurisdiction,
+    safeguards only of those about government access), and a cold run reads each sentence once.
+    """
 
     claims: tuple[Claim, ...]
     verbs: dict[str, int]  # verb group -> level of the clause holding it (the most permissive)
     durations: tuple[qty.Duration, ...]
-    countries: frozenset[str]
     contacts: frozenset[str]
     ages: frozenset[int]
-    numbers: frozenset[str]
     categories: frozenset[Category]
-    safeguards: frozenset[str]
+    text: str  # the sentence read (lower-cased, dates masked)
     # The claims of a line that states nothing on its own ("Connection timestamps", a list item):
     # they count only where what introduces the list says what is done with them.
     listed: tuple[Claim, ...] = ()
+    _lazy: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @property
+    def countries(self) -> frozenset[str]:
+        got = self._lazy.get("countries")
+        if got is None:
+            got = self._lazy["countries"] = frozenset(
+                cues.country(m.group(0)) for m in cues.COUNTRY_RE.finditer(self.text)
+            )
+        return got
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        got = self._lazy.get("numbers")
+        if got is None:
+            got = self._lazy["numbers"] = qty.numbers(self.text)
+        return got
+
+    @property
+    def safeguards(self) -> frozenset[str]:
+        got = self._lazy.get("safeguards")
+        if got is None:
+            got = self._lazy["safeguards"] = frozenset(
+                m.group(0) for m in SAFEGUARD.finditer(self.text)
+            )
+        return got
 
 
 # Shaped for speed (a leading character class, one shared ",? "); it splits exactly as
@@ -290,12 +321,10 @@ def read(text: str) -> Practice:
         listed=() if statement else tuple(c for c in claims if not c.verb),
         verbs=verbs,
         durations=qty.durations(text),
-        countries=frozenset(cues.country(m.group(0)) for m in cues.COUNTRY_RE.finditer(text)),
         contacts=qty.contacts(text),
         ages=qty.ages(text),
-        numbers=qty.numbers(text),
         categories=cue_categories(text),
-        safeguards=frozenset(m.group(0) for m in SAFEGUARD.finditer(text)),
+        text=text,
     )
 
 

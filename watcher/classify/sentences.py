@@ -98,7 +98,7 @@ def sentence(raw: str) -> Sentence:
         raw=raw.strip(),
         text=text,
         canon=" ".join(found if text == cleaned else _WORD.findall(cleaned)),
-        tokens=frozenset(w for w in words if w not in _STOP),
+        tokens=frozenset(words).difference(_STOP),
         practice=pr.read(text),
     )
 
