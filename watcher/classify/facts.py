@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from watcher.classify import cues
 from watcher.classify import weigh as w
+from watcher.classify.matching import Gated
 from watcher.classify.promises import (
     BREACH,
     NOTICE_CONTEXT,
@@ -110,11 +111,14 @@ _PLACE = re.compile(
 )
 
 
+_PLACES = Gated(_PLACE)  # asked of every changed sentence: a third have one of its words
+
+
 def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
     return {
         c
         for s in sentences
-        if C.JURISDICTION in s.practice.categories or _PLACE.search(s.text) or " | " in s.text
+        if C.JURISDICTION in s.practice.categories or " | " in s.text or _PLACES.search(s.text)
         for c in s.practice.countries
     }
 
@@ -172,14 +176,15 @@ _NOT_NAMES = frozenset(
 
 # Naming cues strong enough on their own: "currently X", "our verification provider, Veriff".
 _CURRENTLY = re.compile(r"\b(?:currently|namely)\b|\b(?:provider|processor|partner|vendor),")
+_THROUGHS, _CURRENTLYS = Gated(_THROUGH), Gated(_CURRENTLY)  # few sentences have their words
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not companies
 
 
 def _named(s: Sentence) -> set[str]:
     if (
         not any(c.kind == "recipient" for c in s.practice.claims)
-        and not _THROUGH.search(s.text)
-        and not _CURRENTLY.search(s.text)
+        and not _THROUGHS.search(s.text)
+        and not _CURRENTLYS.search(s.text)
     ):
         return set()  # only a name inside a disclosed class of recipients is one of them
     known = " ".join(c.phrase for c in s.practice.claims).lower()

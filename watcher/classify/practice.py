@@ -17,7 +17,7 @@ from watcher.classify import cues
 from watcher.classify import lexicon as lx
 from watcher.classify import quantities as qty
 from watcher.classify.claim import DNT, DO, MAY, NOT, NOT_EXCEPT, Claim, level_of
-from watcher.classify.matching import ALWAYS, literal_runs
+from watcher.classify.matching import ALWAYS, Gated, literal_runs
 from watcher.classify.promises import DEFINITION, RIGHTS_CUE, SAFEGUARD, special_claims
 from watcher.classify.starts import Starts
 from watcher.models import Category
@@ -202,6 +202,7 @@ def clauses(text: str) -> list[str]:
 _LEADING_EXCEPTION = re.compile(r"(?:" + lx.EXCEPTION.pattern + r")|(?:only )?(?:if|when|where)\b")
 
 
+_RIGHTS_CUE = Gated(RIGHTS_CUE)  # its words ("right", "may", "can", ...) are in few clauses
 _SUBJECT_PRONOUN = re.compile(r"\b(?:it|they)\b")
 _ELLIPTIC = re.compile(r"(?:is|are|was|were|will|may|can|cannot|never|shall|must|be)\b")
 _PRONOUN = re.compile(r" ?(?:\w+ ){0,2}?(?:it|them)\b")
@@ -225,14 +226,16 @@ def read(text: str) -> Practice:
     verbs: dict[str, int] = {}
     last: list[_Verb] = []
     last_terms: list[tuple[int, lx.Term, str]] = []
-    for clause in clauses(DNT.sub("dnt", text)):
+    # Every match of DNT has "dnt" or "track" in it: most sentences need no substitution.
+    dnt = DNT.sub("dnt", text) if "dnt" in text or "track" in text else text
+    for clause in clauses(dnt):
         level = level_of(clause)  # the clause is cut from text whose "do not track" is "dnt"
         exception = lx.EXCEPTION.search(clause) if level == NOT_EXCEPT else None
         clause_verbs, terms = _verbs_and_terms(clause)
         found_verbs = _resolve_includes(clause_verbs, last)
         for v in found_verbs:
             verbs[v[2]] = max(verbs.get(v[2], -1), level)
-        if RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
+        if _RIGHTS_CUE.search(clause) or ("personal" in clause and DEFINITION.search(clause)):
             terms = []  # the right or the definition is the claim, not the data it names
         elif last_terms and any(t.name == "referenced data" for _, t, _ in terms):
             # "... which websites you visited, because we never record that information": the

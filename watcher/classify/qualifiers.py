@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from watcher.classify import lexicon as lx
 from watcher.classify import weigh as w
-from watcher.classify.matching import quick_gate
+from watcher.classify.matching import Gated, quick_gate
 from watcher.classify.memo import memo
 from watcher.classify.quantities import DELETES, frequencies
 from watcher.classify.registry import Signal, rule
@@ -334,6 +334,7 @@ def legal_condition(view: HunkView) -> Iterator[Signal]:
 
 
 _EXCLUSIVE = re.compile(r"\b(?:only|solely|exclusively|for no other (?:reason|purpose))\b")
+_EXCLUSIVES = Gated(_EXCLUSIVE)  # counted in both sentences of every pair: few have one
 
 
 @rule("exclusivity-dropped")
@@ -343,7 +344,7 @@ def exclusivity_dropped(view: HunkView) -> Iterator[Signal]:
     if view.moved:
         return
     for o, n in w.pairs_or_whole(view):
-        if len(_EXCLUSIVE.findall(o.text)) <= len(_EXCLUSIVE.findall(n.text)):
+        if len(_EXCLUSIVES.findall(o.text)) <= len(_EXCLUSIVES.findall(n.text)):
             continue
         gained = n.tokens - o.tokens
         if len(gained) < 2 or len(o.tokens - n.tokens - _EXCLUSIVE_TOKENS) > 1:

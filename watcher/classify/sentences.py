@@ -46,6 +46,11 @@ _STOP = frozenset(_STOP_WORDS.split(" "))
 
 # "donot", "willnot": a negation glued to its verb is still a negation.
 _GLUED_NOT = re.compile(r"\b(do|does|did|will|would|shall|should|could|must|may|have|has)not\b")
+# Every match of it is one of these: a text with none of them needs no substitution.
+_GLUED = (
+    *("donot", "doesnot", "didnot", "willnot", "wouldnot", "shallnot", "shouldnot", "couldnot"),
+    *("mustnot", "maynot", "havenot", "hasnot"),
+)
 
 
 def clean(text: str) -> str:
@@ -58,7 +63,9 @@ def clean(text: str) -> str:
     if not text.isascii():
         text = text.translate(_QUOTES)
     lowered = " ".join(text.split()).lower()
-    return _GLUED_NOT.sub(r"\1 not", lowered) if "not" in lowered else lowered
+    if any(map(lowered.__contains__, _GLUED)):
+        return _GLUED_NOT.sub(r"\1 not", lowered)
+    return lowered
 
 
 _DIGIT = re.compile(r"\d")
