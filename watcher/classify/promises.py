@@ -175,11 +175,15 @@ def _may_match(rx: re.Pattern[str], text: str) -> bool:
     The words are those of ``literal_runs``, which decide which texts a pattern is read in, and
     those of ``required_words`` (``_can_match``), which only drop texts it cannot match.
     """
-    gate = _GATES.get(rx.pattern)
-    if gate is None:
-        gate = _GATES[rx.pattern] = tuple(literal_runs(rx.pattern)) or ("",)
+    gates = _GATES.get(rx.pattern)
+    if gates is None:
+        gates = _GATES[rx.pattern] = (
+            tuple(required_words(rx.pattern)),  # as _can_match: the fewer words, tested first
+            tuple(literal_runs(rx.pattern)) or ("",),
+        )
+    required, literal = gates
     # map, not a generator: no frame per word
-    return _can_match(rx, text) and any(map(text.__contains__, gate))
+    return any(map(text.__contains__, required)) and any(map(text.__contains__, literal))
 
 
 def _can_match(rx: re.Pattern[str], text: str) -> bool:
@@ -193,7 +197,7 @@ def _can_match(rx: re.Pattern[str], text: str) -> bool:
 
 
 # Gate words by pattern: tables of the patterns, filled once, not memos of texts.
-_GATES: dict[str, tuple[str, ...]] = {}
+_GATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 _REQUIRED: dict[str, tuple[str, ...]] = {}
 
 

@@ -320,12 +320,17 @@ def contacts(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def ages(text: str) -> frozenset[int]:
-    if not re.search(
+# What a sentence naming an age limit speaks of; searched in every sentence, so gated.
+_AGE_CONTEXT = Gated(
+    re.compile(
         r"\b(?:age|children|child|minors?|years old|parent|(?:anyone|persons?|people|individuals|"
-        r"users|players|members|customers|kids|teens|students) (?:under|below|younger))",
-        text,
-    ):
+        r"users|players|members|customers|kids|teens|students) (?:under|below|younger))"
+    )
+)
+
+
+def ages(text: str) -> frozenset[int]:
+    if not _AGE_CONTEXT.search(text):
         return frozenset()
     out = set()
     for m in AGE.finditer(text):
