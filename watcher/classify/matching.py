@@ -210,11 +210,12 @@ class Gated:
     def may_match(self, text: str) -> bool:
         return any(map(text.__contains__, self.words))
 
+    # The test is written out in each method: one Python call per search, not two.
     def search(self, text: str) -> re.Match[str] | None:
-        return self.rx.search(text) if self.may_match(text) else None
+        return self.rx.search(text) if any(map(text.__contains__, self.words)) else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.rx.finditer(text) if self.may_match(text) else iter(())
+        return self.rx.finditer(text) if any(map(text.__contains__, self.words)) else iter(())
 
     def findall(self, text: str) -> list[Any]:
-        return self.rx.findall(text) if self.may_match(text) else []
+        return self.rx.findall(text) if any(map(text.__contains__, self.words)) else []

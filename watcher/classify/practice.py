@@ -102,7 +102,7 @@ def _verbs_and_terms(clause: str) -> tuple[list[_Verb], list[tuple[int, lx.Term,
     for i, ms in _STARTS.finditer(clause):
         if i < _N_VERBS:
             group, sense, _ = lx.VERB_GROUPS[i]
-            verbs.extend((m.start(), m.end(), group, sense, m.group(0)) for m in ms)
+            verbs += [(m.start(), m.end(), group, sense, m.group(0)) for m in ms]
         else:
             terms.append((i - _N_VERBS, ms))
     verbs.sort()
@@ -122,10 +122,12 @@ def _longest(hits: _Hits) -> list[tuple[int, lx.Term, str]]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, lx.Term, str]] = []
     for s, e, term, phrase in matches:
-        if any(s < te and ts < e for ts, te in taken):
-            continue
-        taken.append((s, e))
-        found.append((s, term, phrase))
+        for ts, te in taken:  # a loop, not any() over a generator: most clauses have few terms
+            if s < te and ts < e:
+                break
+        else:
+            taken.append((s, e))
+            found.append((s, term, phrase))
     found.sort(key=lambda f: f[0])
     return found
 
