@@ -79,6 +79,10 @@ _CLAUSE_SPLIT = re.compile(
     r",? (?:and (?=(?:we|do|does|will|never|may|don't|doesn't|won't|it|they|is|are)\b)|"
     r"or (?=(?:we|will|may)\b))"
 )
+_CUTS = (
+    *(";", ":", "(", ")", "but", "however", "whereas", "although", ", because", ", since"),
+    *(" and ", " or "),
+)
 _COORDINATED = re.compile(r"^[\s,]*(?:(?:and|or|nor|and/or)\s+)?(?:otherwise\s+)?$")
 _DEFAULT_GROUP = {"data": "keep", "vpn": "keep", "recipient": "share", "purpose": "use"}
 
@@ -190,7 +194,8 @@ def _resolve_includes(verbs: list[_Verb], last: list[_Verb]) -> list[_Verb]:
 def clauses(text: str) -> list[str]:
     """Statements of a sentence; an "except"/"unless" part stays with the statement it limits."""
     out: list[str] = []
-    for raw in _CLAUSE_SPLIT.split(text):
+    # Every cut has one of _CUTS in it; most sentences have none and are one clause.
+    for raw in _CLAUSE_SPLIT.split(text) if any(map(text.__contains__, _CUTS)) else [text]:
         clause = raw.strip(" ,")
         if not clause:
             continue
