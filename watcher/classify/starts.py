@@ -22,8 +22,9 @@ from re import _parser  # type: ignore[attr-defined]
 from watcher.classify.matching import trie_pattern
 
 # Longer start strings tell more patterns apart: at 3 characters a clause's word starts gave about
-# ten tries of a pattern per match found, at 6 about three (the index grows, the scan stays one).
-KEY = 6
+# ten tries of a pattern per match found, at 6 about three, at 8 about two (the index grows, the
+# scan stays one; past 8 it gains little more).
+KEY = 8
 _LIMIT = 4000  # more start strings than this: the pattern is tried at every word start
 
 # A start string: the characters, and whether what follows them is unknown (a class, a wildcard).
