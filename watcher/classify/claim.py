@@ -145,13 +145,13 @@ def level_of(clause: str) -> int:
         # "so that we can detect abuse" is a purpose, not a permission; a request "not
         # supported by the law" is what is refused, not what the clause denies
         clause = _ASIDE.sub("aside", clause)
-    negated = _has(_NEVER, clause) or _has(_NEGATION, clause)
-    if negated:
+    never = _has(_NEVER, clause)  # searched once: it also tells "never" from "do not" below
+    if never or _has(_NEGATION, clause):
         if _has(_EXCEPTION, clause):
             return NOT_EXCEPT
         if _has(_HEDGE, clause):
             return NOT_CURRENTLY
-        return NEVER if _has(_NEVER, clause) else NOT
+        return NEVER if never else NOT
     if _has(_ONLY, clause):
         return NOT_EXCEPT
     if _has(_MAY, clause):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from watcher.classify import cues
 from watcher.classify import weigh as w
+from watcher.classify.matching import Gated
 from watcher.classify.promises import (
     BREACH,
     NOTICE_CONTEXT,
@@ -131,6 +132,7 @@ _PLACE = re.compile(
 )
 
 
+_PLACES = Gated(_PLACE)  # asked of every changed sentence: a third have one of its words
 # Where the user is, not where the provider or the data is: "if you are located in the EEA".
 _USER_REGION = re.compile(r"\b(?:if|where|when|while) you (?:are|live|reside)\b")
 
@@ -140,8 +142,8 @@ def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
         c
         for s in sentences
         if (C.JURISDICTION in s.practice.categories and not _USER_REGION.search(s.text))
-        or _PLACE.search(s.text)
         or " | " in s.text
+        or _PLACES.search(s.text)
         for c in s.practice.countries
     }
 
@@ -205,6 +207,7 @@ _CURRENTLY = re.compile(
     r"\b(?:currently|namely|(?<!is )(?:processed|provided|supplied|operated) by)\b|"
     r"\b(?:provider|processor|partner|vendor),"
 )
+_THROUGHS, _CURRENTLYS = Gated(_THROUGH), Gated(_CURRENTLY)  # few sentences have their words
 _COUNTRY_NOTE = re.compile(r"\.?\s+\([^()]*\)$|\.$")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not companies
 
@@ -212,8 +215,8 @@ _ACRONYM = re.compile(r"[A-Z]{2,5}s?$")  # "SDKs", "APIs": kinds of thing, not c
 def _named(s: Sentence) -> set[str]:
     if (
         not any(c.kind == "recipient" for c in s.practice.claims)
-        and not _THROUGH.search(s.text)
-        and not _CURRENTLY.search(s.text)
+        and not _THROUGHS.search(s.text)
+        and not _CURRENTLYS.search(s.text)
     ):
         return set()  # only a name inside a disclosed class of recipients is one of them
     known = " ".join(c.phrase for c in s.practice.claims).lower()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from watcher.classify import claim as cl
 from watcher.classify import weigh as w
-from watcher.classify.matching import gate_words
+from watcher.classify.matching import Gated, gate_words
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
 from watcher.models import Category, Direction, Severity
@@ -76,6 +76,7 @@ _DISK_WRITE = re.compile(
     r"(?:a |the |any |our |local )?(?:disks?|hard (?:drive|disk)s?|persistent storage|ssds?|"
     r"permanent storage)\b"
 )
+_DISK_WRITES = Gated(_DISK_WRITE)  # read in every changed sentence: few write to disk
 _NONE_WRITTEN = re.compile(r"\b(?:no|never|not|nothing|none)\b|n't\b")
 
 
@@ -83,7 +84,7 @@ def _disk_writes(sentences: Iterable[Sentence]) -> tuple[bool, bool]:
     """(says nothing is written to disk, says something is)."""
     none = some = False
     for s in sentences:
-        for m in _DISK_WRITE.finditer(s.text):
+        for m in _DISK_WRITES.finditer(s.text):
             if _NONE_WRITTEN.search(s.text, 0, m.start()):
                 none = True
             else:
@@ -278,6 +279,7 @@ _METHOD = re.compile(
     r"end-to-end|zero-knowledge|full-disk|at rest|in transit|two-factor|2fa|plain ?text|"
     r"gcm|cbc|ctr|ecb|poly1305)\b"
 )
+_METHODS = Gated(_METHOD)  # read in both sentences of every pair: few name a method
 _STEM = re.compile(r"(?<=[a-z]{3})(?:es|ed|ing|ion|s)$")  # not the "es" of "aes"
 
 
@@ -285,7 +287,7 @@ _SAME_METHOD = {"2fa": "two-factor", "plaintext": "plain text"}
 
 
 def _methods(s: Sentence) -> set[str]:
-    found = (_STEM.sub("", m.group(0)) for m in _METHOD.finditer(s.text))
+    found = (_STEM.sub("", m.group(0)) for m in _METHODS.finditer(s.text))
     return {_SAME_METHOD.get(m, m) for m in found}
 
 

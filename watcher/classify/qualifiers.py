@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from watcher.classify import lexicon as lx
 from watcher.classify import weigh as w
-from watcher.classify.matching import quick_gate
+from watcher.classify.matching import Gated, quick_gate
 from watcher.classify.memo import memo
 from watcher.classify.quantities import DELETES, frequencies
 from watcher.classify.registry import Signal, rule
@@ -24,23 +24,33 @@ S = Severity
 D = Direction
 
 
-@memo(maxsize=16384)
 def _hit(rx: re.Pattern[str], text: str) -> bool:
     """``rx.search(text)``, remembered: the daemon sees the same sentences again and again.
 
     Skipped when none of the words every match needs is in the text (``quick_gate``); a pattern
     that ignores case is always searched, since the words are read from it as written.
+
+    The table and the memo are keyed by ``id(rx)``, not by the pattern: hashing a compiled
+    pattern hashes its whole program every time (microseconds for the long ones, three times per
+    call), which was most of what a call cost. The table holds each pattern it has seen, so an id
+    in it always names that pattern.
     """
-    if rx not in _GATES:
-        _GATES[rx] = None if rx.flags & re.IGNORECASE else quick_gate(rx)
-    gate = _GATES[rx]
+    key = id(rx)
+    if key not in _GATES:
+        _GATES[key] = (rx, None if rx.flags & re.IGNORECASE else quick_gate(rx))
+    return _search(key, text)
+
+
+@memo(maxsize=16384)
+def _search(key: int, text: str) -> bool:
+    rx, gate = _GATES[key]
     if gate is not None and not any(map(text.__contains__, gate)):
         return False
     return rx.search(text) is not None
 
 
-# Gate words by pattern: a table of the patterns, filled once, not a memo of texts.
-_GATES: dict[re.Pattern[str], tuple[str, ...] | None] = {}
+# Patterns and their gate words by ``id``: a table of patterns, filled once, not a memo of texts.
+_GATES: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 
 
 @memo(maxsize=8192)
@@ -328,6 +338,7 @@ def legal_condition(view: HunkView) -> Iterator[Signal]:
 
 
 _EXCLUSIVE = re.compile(r"\b(?:only|solely|exclusively|for no other (?:reason|purpose))\b")
+_EXCLUSIVES = Gated(_EXCLUSIVE)  # counted in both sentences of every pair: few have one
 
 
 @rule("exclusivity-dropped")
@@ -337,7 +348,7 @@ def exclusivity_dropped(view: HunkView) -> Iterator[Signal]:
     if view.moved:
         return
     for o, n in w.pairs_or_whole(view):
-        if len(_EXCLUSIVE.findall(o.text)) <= len(_EXCLUSIVE.findall(n.text)):
+        if len(_EXCLUSIVES.findall(o.text)) <= len(_EXCLUSIVES.findall(n.text)):
             continue
         gained = n.tokens - o.tokens
         if len(gained) < 2 or len(o.tokens - n.tokens - _EXCLUSIVE_TOKENS) > 1:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from watcher.classify.matching import quick_gate, trie_pattern
+from watcher.classify.matching import Gated, quick_gate, trie_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +201,14 @@ _PERIOD_WORDS = (
 _QUICK = {
     rx: quick_gate(rx, 16) for rx in (LEGAL_PERIOD, UNBOUNDED, ACCOUNT_LIFETIME, IMMEDIATE, VAGUE)
 }
+# The same, looked up by the pattern's text: hashing a compiled pattern hashes its whole program,
+# every time (a microsecond or two for these), while a string keeps its hash.
+_QUICK_BY_TEXT = {rx.pattern: gate for rx, gate in _QUICK.items()}
 
 
 def _finditer(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """``rx.finditer(text)``, skipped when a word every match needs is missing from ``text``."""
-    gate = _QUICK[rx]
+    gate = _QUICK_BY_TEXT[rx.pattern]
     if gate is not None and not any(map(text.__contains__, gate)):
         return iter(())
     return rx.finditer(text)
@@ -238,6 +241,10 @@ _AFTERWARDS = re.compile(
 )
 
 
+# Searched in every sentence that names a period; few have any of their words.
+_FREQUENCY, _DELETES = Gated(FREQUENCY), Gated(DELETES)
+
+
 def _seconds(word: str, digits: str | None, unit: str) -> float:
     n = _number(word, digits)
     if unit == "month" and n % 6 == 0:  # "24 months" is "2 years", "18 months" a year and a half
@@ -248,7 +255,7 @@ def _seconds(word: str, digits: str | None, unit: str) -> float:
 def frequencies(text: str) -> tuple[tuple[float, str], ...]:
     """How often the sentence says something happens, as an interval in seconds."""
     out: list[tuple[float, str]] = []
-    for m in FREQUENCY.finditer(text):
+    for m in _FREQUENCY.finditer(text):
         if m.group(3):
             adverb = m.group(3).replace("-", "")
             secs = _ADVERB_SECONDS.get(adverb, 365 * 86400.0 / 2)
@@ -273,7 +280,7 @@ def durations(text: str) -> tuple[Duration, ...]:
     """Every period a sentence names, in seconds; unbounded ones as infinity."""
     if not any(map(text.__contains__, _PERIOD_WORDS)):
         return ()
-    often = [] if DELETES.search(text) else [m.span() for m in FREQUENCY.finditer(text)]
+    often = [] if _DELETES.search(text) else [m.span() for m in _FREQUENCY.finditer(text)]
     lifetime = _finditer(ACCOUNT_LIFETIME, text)
     has_lifetime = next(lifetime, None) is not None
     out = [
@@ -301,7 +308,7 @@ def durations(text: str) -> tuple[Duration, ...]:
     out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
     out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
     out += [Duration(1e13, m.group(0)) for m in _finditer(VAGUE, text)]
-    if not out and DELETES.search(text):
+    if not out and _DELETES.search(text):
         # "Purged at the end of each day", "deleted weekly": the deletion cadence, with no period
         # named, is how long the data lives.
         out += [Duration(secs, said) for secs, said in frequencies(text)]
@@ -333,12 +340,17 @@ def contacts(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def ages(text: str) -> frozenset[int]:
-    if not re.search(
+# What a sentence naming an age limit speaks of; searched in every sentence, so gated.
+_AGE_CONTEXT = Gated(
+    re.compile(
         r"\b(?:age|children|child|minors?|years old|parent|(?:anyone|persons?|people|individuals|"
-        r"users|players|members|customers|kids|teens|students) (?:under|below|younger))",
-        text,
-    ):
+        r"users|players|members|customers|kids|teens|students) (?:under|below|younger))"
+    )
+)
+
+
+def ages(text: str) -> frozenset[int]:
+    if not _AGE_CONTEXT.search(text):
         return frozenset()
     out = set()
     for m in AGE.finditer(text):

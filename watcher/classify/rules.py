@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from watcher.classify import claim as cl
 from watcher.classify import lexicon as lx
 from watcher.classify import weigh as w
+from watcher.classify.matching import Gated
 from watcher.classify.promises import PROVIDER_BLIND
 from watcher.classify.registry import Signal, rule
 from watcher.classify.sentences import HunkView, Sentence
@@ -441,6 +442,10 @@ _PARTIAL = re.compile(
 )
 
 
+# Counted in both sentences of every pair; most have none of their words.
+_UNIVERSALS, _PARTIALS = Gated(_UNIVERSAL), Gated(_PARTIAL)
+
+
 def _protective(s: Sentence) -> bool:
     """Does the sentence promise something to users (a right, a protection, a "we do not")?"""
     return any(c.sense < 0 or w.is_promise(c) for c in s.practice.claims) or any(
@@ -460,13 +465,13 @@ def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
     ) == sum(len(_UNIVERSAL.findall(s.text)) for s in view.changed_new()):
         return  # a sentence split or merged: the "all" moved to the sentence beside it
     for o, n in w.pairs(view):
-        before, after = len(_UNIVERSAL.findall(o.text)), len(_UNIVERSAL.findall(n.text))
+        before, after = len(_UNIVERSALS.findall(o.text)), len(_UNIVERSALS.findall(n.text))
         if before == after:
             continue
         narrower = before > after
         # The side that lost its "all" is the side that may gain "some".
         limited, unlimited = (n, o) if narrower else (o, n)
-        partial = len(_PARTIAL.findall(limited.text)) > len(_PARTIAL.findall(unlimited.text))
+        partial = len(_PARTIALS.findall(limited.text)) > len(_PARTIALS.findall(unlimited.text))
         if not (partial or n.tokens < o.tokens) or not (narrower or n.practice.claims):
             continue
         if narrower:

@@ -394,4 +394,13 @@ def respelled(phrase: str, other: frozenset[str]) -> bool:
 def _misspelt(words: list[str], other: frozenset[str]) -> bool:
     """Is each of ``words`` one typo away from a word of ``other``? Five letters at least:
     "not" -> "now" is one letter and the opposite promise."""
-    return all(len(word) >= 5 and any(_one_edit(word, o) for o in other) for word in words)
+    for word in words:
+        if len(word) < 5:
+            return False
+        # Only words with its first letter and a length within one can be one edit away
+        # (``_one_edit`` says no to the others): test those, not every word of the other side.
+        first, low, high = word[0], len(word) - 1, len(word) + 1
+        near = [o for o in other if o[0] == first and low <= len(o) <= high]
+        if not any(_one_edit(word, o) for o in near):
+            return False
+    return True
