@@ -2446,7 +2446,7 @@ class TestPeriodsAndSafeguardsInHostingTerms:
         assert (f.direction, Category.SHARING in f.categories) == (Direction.WEAKENS, True), (
             f.reasons
         )
-        assert f.severity >= Severity.MAJOR
+        assert f.severity.rank >= Severity.MAJOR.rank
 
     def test_a_verb_added_to_a_negated_promise_strengthens(self) -> None:
         f = judge(
@@ -2619,3 +2619,26 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             )
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS), f.reasons
+
+    def test_a_controller_sentence_reordered_around_its_registered_office_is_cosmetic(self) -> None:
+        f = judge(
+            "Lumo Europe GmbH, with its registered office in Munich, is the controller for the EU.",
+            "For the EU, the controller is Lumo Europe GmbH, whose registered office is in Munich.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_product_renamed_in_the_scope_statement_is_cosmetic(self) -> None:
+        f = judge(
+            "This Privacy Policy applies to Vidora Plus and the Vidora Plus apps.",
+            "This Privacy Policy applies to Vidora (previously Vidora Plus) and the Vidora apps.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_right_followed_by_what_it_does_not_affect_is_still_granted(self) -> None:
+        f = judge(
+            "You can withdraw your consent at any time; doing so will not affect earlier "
+            "processing.",
+            "You may withdraw consent whenever you like, and this does not affect earlier "
+            "processing.",
+        )
+        assert f.severity.rank < Severity.MAJOR.rank, f.reasons

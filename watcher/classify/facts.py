@@ -124,7 +124,8 @@ def retention_period(view: HunkView) -> Iterator[Signal]:
 
 
 _PLACE = re.compile(
-    r"\b(?:stored|hosted|(?<!you are )(?<!you're )(?:located|based)|incorporated|registered|"
+    r"\b(?:stored|stores|hosted|hosts|(?<!you are )(?<!you're )(?:located|based)|incorporated|"
+    r"registered|"
     r"governed|processed|transferred|"
     r"servers?|data cent(?:er|re)s?|laws?|jurisdiction|headquarter(?:s|ed)?|establish(?:ed)?|"
     r"operator|region|"
@@ -263,8 +264,9 @@ _CONTROLLER = re.compile(
     r"(?=,|;|\(|\.(?:\s|$)|$| (?:registered|located|incorporated|based|with|at|in)\b)|"
     r"\b(?:the )?(?:data )?controller (?:is|will be) (?P<b>[^,;()]{2,60}?)"
     r"(?=,|;|\(|\.(?:\s|$)|$| (?:registered|located|incorporated|based|with|at|in)\b)|"
-    r"(?P<c>[a-z0-9][\w&.-]*(?: [\w&.-]+){0,5}),? (?:\([^)]*\) )?(?:is|acts as) the "
-    r"(?:data )?controller\b"
+    # "X, with its registered office in Munich, is the controller": the aside is not the name
+    r"(?P<c>[a-z0-9][\w&.-]*(?: [\w&.-]+){0,5})(?:, (?:with|whose|which has) [^,;]{1,60})?,? "
+    r"(?:\([^)]*\) )?(?:is|acts as) the (?:data )?controller\b"
 )
 
 

@@ -271,7 +271,9 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
         tail = clause[cue.start() :]
         # "You may ask us to delete": the "may" is the user's, so the right is granted outright.
         # "Without affecting ..." is not a negation of the right itself.
-        granted = DO if level == MAY or not _DENIED.search(unquoted(clause)) else level
+        # A "not" after the right belongs to what follows it ("..., and this does not affect
+        # processing before the withdrawal"): only one before or inside the cue denies the right.
+        granted = DO if level == MAY or not _DENIED.search(unquoted(clause[: cue.end()])) else level
         for name, rx in RIGHTS:
             if rx.search(tail):
                 out.append(Claim("right", name, "right", granted, -1, "right to", name, "", clause))

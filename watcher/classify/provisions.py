@@ -139,6 +139,8 @@ _SCOPE_WORDS = frozenset(
         *("them", "they", "it", "its", "their", "covered"),
         # quantifiers: "applies to all our products" covers "every product" too
         *("all", "every", "each", "any", "our"),
+        # a product renamed: "Streamora (previously Streamora Plus)"
+        *("formerly", "previously", "renamed", "known"),
     }
 )
 
