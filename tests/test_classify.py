@@ -2642,3 +2642,34 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "processing.",
         )
         assert f.severity.rank < Severity.MAJOR.rank, f.reasons
+
+    def test_a_data_centre_moved_between_cities_in_two_countries_is_a_jurisdiction_change(
+        self,
+    ) -> None:
+        f = judge(
+            "Our servers for European users are located in Zurich and Reykjavik.",
+            "Our servers for European users are located in Bucharest and Reykjavik.",
+        )
+        assert f.material and Category.JURISDICTION in f.categories, f.reasons
+
+    def test_a_city_named_inside_the_eu_already_named_is_not_a_new_jurisdiction(self) -> None:
+        f = judge(
+            "Workout data is stored with our cloud hosting provider in the EU.",
+            "Workout data is stored with our cloud hosting provider (Frankfurt region) in the EU.",
+        )
+        assert Category.JURISDICTION not in f.categories, f.reasons
+
+    def test_a_proxy_that_starts_recording_destination_hostnames_is_critical(self) -> None:
+        f = judge(
+            "Our proxy routes your requests without recording the destination URLs.",
+            "Our proxy routes your requests and records the destination hostnames.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_history_kept_as_long_as_the_profile_exists_then_capped_strengthens(self) -> None:
+        f = judge(
+            "We keep your viewing history for as long as your profile exists.",
+            "We keep your viewing history for five years or until you delete the profile, "
+            "whichever comes first.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS), f.reasons

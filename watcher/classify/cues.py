@@ -362,6 +362,26 @@ _COUNTRY_ALIASES = {
     "russian": "russia",
     "czech": "czech republic",
     "european economic area": "eea",
+    # cities where data centres and providers are, named for the country whose law reaches them
+    **dict.fromkeys(
+        ("zurich", "zürich", "geneva", "bern", "basel", "zug", "lugano"), "switzerland"
+    ),
+    "reykjavik": "iceland",
+    "bucharest": "romania",
+    **dict.fromkeys(("frankfurt", "berlin", "munich", "hamburg", "nuremberg"), "germany"),
+    **dict.fromkeys(("amsterdam", "rotterdam"), "netherlands"),
+    "dublin": "ireland",
+    **dict.fromkeys(("london", "manchester", "edinburgh"), "united kingdom"),
+    **dict.fromkeys(("paris", "roubaix", "strasbourg"), "france"),
+    "stockholm": "sweden",
+    "oslo": "norway",
+    "helsinki": "finland",
+    "copenhagen": "denmark",
+    "tallinn": "estonia",
+    "vienna": "austria",
+    **dict.fromkeys(("tokyo", "osaka"), "japan"),
+    **dict.fromkeys(("sydney", "melbourne"), "australia"),
+    **dict.fromkeys(("toronto", "montreal", "vancouver"), "canada"),
 }
 COUNTRIES = frozenset(
     FOURTEEN_EYES

@@ -149,6 +149,27 @@ def _jurisdiction_countries(sentences: Iterable[Sentence]) -> set[str]:
     }
 
 
+_EU_NAMED = re.compile(r"\b(?:the eu|the eea|european union|european economic area|europe)\b")
+_EU_MEMBERS = frozenset(
+    {
+        *("austria", "belgium", "bulgaria", "croatia", "cyprus", "czech republic", "denmark"),
+        *("estonia", "finland", "france", "germany", "greece", "hungary", "ireland", "italy"),
+        *("latvia", "lithuania", "luxembourg", "malta", "netherlands", "poland", "portugal"),
+        *("romania", "slovakia", "slovenia", "spain", "sweden"),
+    }
+)
+
+
+def _within_eu(side: set[str], other: set[str], sentences: Iterable[Sentence]) -> bool:
+    """Does one side name only the EU, and the other an EU country inside it as well?"""
+    return (
+        not side
+        and bool(other)
+        and other <= _EU_MEMBERS
+        and any(_EU_NAMED.search(s.text) for s in sentences)
+    )
+
+
 @rule("jurisdiction")
 def jurisdiction(view: HunkView) -> Iterator[Signal]:
     """The country whose law governs the provider or the data changes."""
@@ -158,6 +179,8 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     new = _jurisdiction_countries(view.changed_new())
     if old == new or not (old or new):
         return
+    if _within_eu(old, new, view.changed_old()) or _within_eu(new, old, view.changed_new()):
+        return  # "in the EU" -> "in Frankfurt, in the EU": a place named inside the same region
     gained, lost = new - old, old - new
     cats: tuple[Category, ...] = (C.JURISDICTION,)
     if gained & cues.FOURTEEN_EYES and not (old & cues.FOURTEEN_EYES):

@@ -111,7 +111,8 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 r"(?:websites?|sites?|pages?|urls?) (?:that |which )?you (?:are )?(?:visit|visited|"
                 r"visiting|browse|browsing|access|land on|go to|open)",
                 r"(?:websites?|sites?|ip addresses) (?:you )?visited",
-                r"destination (?:websites?|ip(?: address)?(?:es)?|servers?)",
+                r"destination (?:websites?|ip(?: address)?(?:es)?|servers?|urls?|hostnames?|"
+                r"domains?|addresses)",
                 r"online activit(?:y|ies)",
                 r"activity logs?",
                 r"content of (?:your )?(?:traffic|communications)",
@@ -321,7 +322,13 @@ DATA_TYPES: tuple[Term, ...] = tuple(
                 r"trade union membership",
             ),
         ),
-        ("viewing history", (r"(?:viewing|watch|listening) (?:history|habits|data)",)),
+        (
+            "viewing history",
+            (
+                r"(?:viewing|watch|listening) (?:history|habits|data|activity|information)",
+                r"(?:what|the (?:shows|programmes|programs|films|movies|channels)) you watch",
+            ),
+        ),
         (
             "personal data",
             # "a personal data breach" is an incident, not data collected

@@ -94,9 +94,10 @@ UNBOUNDED = re.compile(
     r"as long as (?:is )?(?:useful|appropriate|reasonably (?:necessary|needed)))"
 )
 ACCOUNT_LIFETIME = re.compile(
-    r"\b(?:as long as|while|until) (?:your|the) (?:account|subscription) (?:is|remains) "
+    r"\b(?:as long as|while|until) (?:your|the) (?:account|subscription|profile) (?:is|remains) "
     r"(?:active|open|valid)|"
-    r"until you (?:close|delete|cancel|terminate) your (?:account|subscription)|"
+    r"\b(?:as long as|while) (?:your|the) (?:account|subscription|profile) exists|"
+    r"until you (?:close|delete|cancel|terminate) (?:your|the) (?:account|subscription|profile)|"
     r"until you delete (?:it|them|this|these|(?:the|your|that) [\w-]+)|"
     r"for the (?:life|lifetime|duration) of your (?:account|subscription)\b"
 )
