@@ -786,6 +786,15 @@ FLOORS = {
         "direction": 0.79,  # 0.820
         "severity_within_one": 0.89,  # 0.920
     },
+    # holdout16, the same: blind first measurement material 0.853, category F1 0.786, direction
+    # 0.833, within one 0.873, cosmetic rated major+ 0.083 (B2B SaaS, social, games, smart TVs;
+    # bullets and table rows; measured after tuning on holdout13 to 15).
+    "holdout16": {
+        "material": 0.87,  # 0.900
+        "category_macro_f1": 0.75,  # 0.780
+        "direction": 0.83,  # 0.860
+        "severity_within_one": 0.90,  # 0.927
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -805,6 +814,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout13": 0.02,  # measured 0 (0.067 before)
     "holdout14": 0.02,  # measured 0 (0.117 before)
     "holdout15": 0.02,  # measured 0.017: 1 of 60 (0.117 before)
+    "holdout16": 0.02,  # measured 0.017: 1 of 60 (0.083 before)
 }
 
 
@@ -828,6 +838,7 @@ def test_labelled_set_is_large_and_covers_every_label() -> None:
     assert sum(p["split"] == "holdout3" for p in pairs) >= 80
     assert sum(p["split"] == "holdout4" for p in pairs) >= 80
     assert sum(p["split"] == "holdout5" for p in pairs) >= 100
+    assert all(sum(p["split"] == f"holdout{n}" for p in pairs) == 150 for n in range(6, 17))
     assert {p["severity"] for p in pairs} == {s.value for s in Severity}
     assert {p["direction"] for p in pairs} == {d.value for d in Direction}
     assert {c for p in pairs for c in p["categories"]} == {c.value for c in Category}
