@@ -2684,3 +2684,25 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "whichever comes first.",
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS), f.reasons
+
+    def test_a_session_cookie_that_now_lasts_a_year_keeps_data_longer(self) -> None:
+        f = judge(
+            "sid | Keeps you signed in | Session",
+            "sid | Keeps you signed in | 1 year",
+            "Cookies we use",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+
+    def test_an_address_with_its_abbreviations_spelt_out_is_the_same_address(self) -> None:
+        f = judge(
+            "Lumo Inc., 88 Harbour St., Ste. 400, Halifax, Canada",
+            "Lumo Inc., 88 Harbour Street, Suite 400, Halifax, Canada",
+        )
+        assert not f.material, f.reasons
+
+    def test_an_email_given_again_after_a_label_is_the_same_contact(self) -> None:
+        f = judge(
+            "You can contact our Data Protection Officer at dpo@lumo.com.",
+            "You can reach our Data Protection Officer by email: dpo@lumo.com",
+        )
+        assert not f.material, f.reasons

@@ -447,13 +447,22 @@ def _plain(text: str) -> str:
     code the same with or without its country prefix ("CH-6300")."""
     text = _LINK_DRESS.sub("", text).rstrip("/")
     text = _CODE_PREFIX.sub(r"\1", text)
+    text = _ABBREVIATED.sub(lambda m: _SPELT_OUT[m.group(1)], text)
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
 
 
+_SPELT_OUT = {"st": "street", "ste": "suite", "rd": "road", "ave": "avenue"}
+_ABBREVIATED = re.compile(r"\b(st|ste|rd|ave)\b\.?")
 _LINK_DRESS = re.compile(r"^(?:https?://)?(?:www\.)?")
 _CODE_PREFIX = re.compile(r"\b[a-z]{1,2}-(\d{4,5})\b")
+
+
+def _distinct(contacts: set[str]) -> set[str]:
+    """Contacts without those that only repeat another with words around it ("email:
+    dpo@x.com" beside "dpo@x.com")."""
+    return {c for c in contacts if not any(o != c and o in c for o in contacts)}
 
 
 def _same_places(old: set[str], new: set[str]) -> bool:
@@ -463,7 +472,7 @@ def _same_places(old: set[str], new: set[str]) -> bool:
     """
     if old == new:
         return True
-    old, new = {_plain(a) for a in old}, {_plain(b) for b in new}
+    old, new = _distinct({_plain(a) for a in old}), _distinct({_plain(b) for b in new})
     if old == new:
         return True
     if len(old) != len(new):

@@ -134,8 +134,8 @@ _OBFUSCATED = re.compile(
 )
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 STREET = re.compile(
-    r"\b\d+[a-z]?,? [a-z .]+ (?:street|st\.|avenue|ave\.?|road|rd\.|boulevard|blvd|lane|"
-    r"strasse|straße|suite|floor)\b[^.;]*|\bp\.?o\.? box \d+"
+    r"\b\d+[a-z]?,? [a-z .]+ (?:(?:street|avenue|ave|road|boulevard|blvd|lane|strasse|straße|"
+    r"suite|floor)\b|st\.|rd\.|ave\.)[^.;]*|\bp\.?o\.? box \d+"
 )
 # Continental street names are one word ending in the kind of street, the number after it.
 STREET_EU = re.compile(
@@ -196,7 +196,10 @@ _PERIOD_WORDS = (
     "annual",
     "quarter",
     "fortnight",
+    "| session",
 )
+# A cookie table's lifetime cell: "| Session" is until the browser closes.
+_SESSION_CELL = re.compile(r"\| session(?: cookie)?\s*(?=\||$)")
 
 
 _QUICK = {
@@ -308,6 +311,8 @@ def durations(text: str) -> tuple[Duration, ...]:
     ]
     out += [Duration(1e15, m.group(0)) for m in _finditer(ACCOUNT_LIFETIME, text)]
     out += [Duration(0.0, m.group(0)) for m in _finditer(IMMEDIATE, text)]
+    if "| session" in text:
+        out += [Duration(0.0, "session") for _ in _SESSION_CELL.finditer(text)]
     out += [Duration(1e13, m.group(0)) for m in _finditer(VAGUE, text)]
     if not out and _DELETES.search(text):
         # "Purged at the end of each day", "deleted weekly": the deletion cadence, with no period
