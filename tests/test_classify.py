@@ -2706,3 +2706,11 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "You can reach our Data Protection Officer by email: dpo@lumo.com",
         )
         assert not f.material, f.reasons
+
+    def test_a_pronoun_after_a_preposition_names_no_object_the_other_side_states(self) -> None:
+        f = judge(
+            "When someone clicks a link in it, we record the time of the click.",
+            "When someone clicks a link in it, we record the time of the click and their "
+            "approximate location.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons

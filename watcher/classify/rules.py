@@ -74,7 +74,11 @@ def _unresolved_match(c: cl.Claim, others: tuple[Sentence, ...]) -> bool:
     )
 
 
-_PRONOUN_OBJECT = re.compile(r"\b(?:it|them|this|these|that)\b")
+# An object pronoun, not one after a preposition ("clicks a link in it" names no object).
+_PRONOUN_OBJECT = re.compile(
+    r"(?<!\bin )(?<!\bon )(?<!\bof )(?<!\bat )(?<!\bby )(?<!\bwith )(?<!\bfrom )"
+    r"\b(?:it|them|this|these|that)\b"
+)
 
 
 def _only_named(c: cl.Claim) -> bool:
