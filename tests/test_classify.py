@@ -2714,3 +2714,17 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "approximate location.",
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+
+    def test_data_moved_from_germany_to_the_united_states_weakens(self) -> None:
+        f = judge(
+            "Your event data is stored in our data centre in Germany.",
+            "Your event data is stored in our data centre in the United States.",
+        )
+        assert f.direction is Direction.WEAKENS and Category.JURISDICTION in f.categories, f
+
+    def test_data_brought_back_from_china_to_sweden_strengthens(self) -> None:
+        f = judge(
+            "Your photos are stored on servers in Sweden and China.",
+            "Your photos are stored on servers in Sweden.",
+        )
+        assert f.direction is Direction.STRENGTHENS, f.reasons

@@ -160,6 +160,15 @@ _EU_MEMBERS = frozenset(
 )
 
 
+# Where the GDPR applies, or an equal protection the EU recognises (an adequacy decision without
+# conditions: the US framework covers only certified companies, so the US is not listed).
+_ADEQUATE = _EU_MEMBERS | {
+    *("eu", "eea", "iceland", "norway", "liechtenstein", "switzerland", "united kingdom"),
+    *("canada", "japan", "israel", "new zealand", "argentina", "uruguay", "south korea"),
+    *("andorra", "faroe islands", "guernsey", "jersey", "isle of man"),
+}
+
+
 def _within_eu(side: set[str], other: set[str], sentences: Iterable[Sentence]) -> bool:
     """Does one side name only the EU, and the other an EU country inside it as well?"""
     return (
@@ -192,6 +201,10 @@ def jurisdiction(view: HunkView) -> Iterator[Signal]:
     ):  # "a Swiss court" -> "a court": the qualifier that limited disclosure is gone
         direction = D.WEAKENS
         cats = (C.GOVERNMENT_ACCESS,)  # who can compel a disclosure, not where the data is
+    elif old and old <= _ADEQUATE and gained - _ADEQUATE:
+        direction = D.WEAKENS  # data that stayed where the GDPR or its equal applies now leaves
+    elif new and new <= _ADEQUATE and lost - _ADEQUATE:
+        direction = D.STRENGTHENS
     else:
         direction = D.NEUTRAL
     before, after = (_places(side) for side in (old, new))
