@@ -2728,3 +2728,11 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Your photos are stored on servers in Sweden.",
         )
         assert f.direction is Direction.STRENGTHENS, f.reasons
+
+    def test_identifiers_taken_out_of_what_personal_information_includes_weaken(self) -> None:
+        f = judge(
+            '"Personal information" includes device identifiers and IP addresses.',
+            '"Personal information" does not include device identifiers or IP addresses.',
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.SCOPE in f.categories

@@ -248,7 +248,9 @@ def read(text: str) -> Practice:
         verb_level = DO if right and level == MAY else level
         for v in found_verbs:
             verbs[v[2]] = max(verbs.get(v[2], -1), verb_level)
-        if right or ("personal" in clause and DEFINITION.search(clause)):
+        if right or (
+            "personal" in clause and (DEFINITION.search(clause) or _INCLUDED.search(clause))
+        ):
             terms = []  # the right or the definition is the claim, not the data it names
         elif last_terms and any(t.name == "referenced data" for _, t, _ in terms):
             # "... which websites you visited, because we never record that information": the
@@ -370,20 +372,27 @@ def _definition_claims(text: str) -> list[Claim]:
             if name:
                 terms = [(0, lx.Term(name, re.compile(re.escape(name)), "data"), name)]
         for _, term, phrase in terms:
-            out.append(
-                Claim(
-                    "define",
-                    term.name,
-                    "definition",
-                    level,
-                    -1,
-                    "personal data",
-                    phrase,
-                    "",
-                    text,  # the whole sentence: a definition is quoted whole
-                )
-            )
+            out.append(_defined(term.name, level, phrase, text))
+    # "personal information includes device identifiers" / "does not include" them
+    for m in _INCLUDED.finditer(text):
+        level = NOT if m.group("neg") else DO
+        tail = re.split(r"[;:]|\.(?:\s|$)", text[m.end() :], maxsplit=1)[0]
+        for _, term, phrase in _terms(tail):
+            if term.kind in ("data", "vpn") and term.name != "personal data":
+                out.append(_defined(term.name, level, phrase, text))
     return out
+
+
+def _defined(item: str, level: int, phrase: str, text: str) -> Claim:
+    """A definition claim: ``item`` is (DO) or is not (NOT) personal data."""
+    # the whole sentence: a definition is quoted whole
+    return Claim("define", item, "definition", level, -1, "personal data", phrase, "", text)
+
+
+_INCLUDED = re.compile(
+    r"\bpersonal (?:data|information)[\"'”’]? (?P<neg>does not |doesn't |shall not )?"
+    r"(?:includes?|covers?)\b"
+)
 
 
 # Topic cues are word-bounded too: one walk over the sentence's word starts finds them (at six
