@@ -2736,3 +2736,17 @@ class TestPeriodsAndSafeguardsInHostingTerms:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
         assert Category.SCOPE in f.categories
+
+    def test_nobody_with_an_aside_can_see_is_still_nobody_can_see(self) -> None:
+        f = judge(
+            "We can't see what's in your vault, and neither can anyone else.",
+            "Nobody, including us, can see the contents of your vault.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_country_written_as_its_code_in_an_address_is_the_same_address(self) -> None:
+        f = judge(
+            "Lumo Ltd, 8 Harbour Road, Leith, Edinburgh EH6 6LT, United Kingdom",
+            "Lumo Ltd., 8 Harbour Road, Leith, Edinburgh, EH6 6LT, UK",
+        )
+        assert not f.material, f.reasons

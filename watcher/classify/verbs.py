@@ -164,7 +164,8 @@ NEVER = re.compile(
     r"\b(?:never|will not|won't|shall not|under no circumstances?|in no (?:event|case)|"
     r"cannot|can't|can not|not under any circumstances|not ever|at no (?:point|time)|"
     r"no (?:[\w-]+ ){1,2}(?:has|have) ever|(?:is|are) unable to|(?:is|are) not able to|"
-    r"(?:no one|nobody|no person|no employee|no member of (?:our )?staff) (?:at \w+ )?"
+    r"(?:no one|nobody|no person|no employee|no member of (?:our )?staff)(?:, [^,.;]{1,30},)? "
+    r"(?:at \w+ )?"
     r"(?:can|could|will|is able to|has access))\b"
 )
 NEGATION = re.compile(
