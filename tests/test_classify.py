@@ -2750,3 +2750,38 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "Lumo Ltd., 8 Harbour Road, Leith, Edinburgh, EH6 6LT, UK",
         )
         assert not f.material, f.reasons
+
+    def test_literal_runs_keep_every_top_level_alternative_of_bounded_groups(self) -> None:
+        from watcher.classify.matching import literal_runs
+
+        words = literal_runs(r"\b(?:you may lodge)\b|\b(?:customers have (?:time) to (?:export))\b")
+        assert "lodge" in words and "customers" in words, words
+
+    def test_a_session_kill_switch_keeping_the_ip_from_exposure_is_cosmetic(self) -> None:
+        f = judge(
+            "If the VPN drops, the kill switch blocks all traffic so that your real IP address "
+            "is not exposed.",
+            "Should the VPN drop, the kill switch stops all traffic, which keeps your real IP "
+            "address from being exposed.",
+        )
+        assert not f.material, f.reasons
+
+    def test_encryption_said_as_a_clause_with_cannot_read_still_states_the_protection(
+        self,
+    ) -> None:
+        f = judge(
+            "All encryption happens on your devices. Our servers only store encrypted data "
+            "that we cannot read.",
+            "Encryption takes place only on your devices, and the data our servers store is "
+            "encrypted in a form we cannot read.",
+        )
+        assert not f.material, f.reasons
+
+    def test_a_customer_who_has_30_days_to_export_may_export_for_30_days(self) -> None:
+        f = judge(
+            "After the subscription ends, the Customer has 30 days to export its data, after "
+            "which we delete it.",
+            "Once the subscription ends, the Customer may export its data during a 30-day "
+            "period, and we delete the data when that period is over.",
+        )
+        assert not f.material, f.reasons

@@ -47,6 +47,28 @@ def _strip(pattern: str, groups: str) -> str:
         p = q
 
 
+def _wrapped(body: str) -> bool:
+    """Does the group opened at ``\\b(?:`` close only at the closing ``)\\b``? Not in
+    ``\\b(?:a|b)\\b|\\b(?:c)\\b``, whose alternatives are at the top level."""
+    depth, i = 0, len(r"\b")
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: parentheses inside it are characters
+            i = body.index("]", i + 2) + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(body) - len(r")\b")
+        i += 1
+    return False
+
+
 def literal_runs(pattern: str) -> frozenset[str]:
     """For each alternative of a pattern, one word every match of it must contain.
 
@@ -55,7 +77,7 @@ def literal_runs(pattern: str) -> frozenset[str]:
     group of the alternative; when there is none, every literal of the alternative is kept.
     """
     body = pattern
-    if body.startswith(r"\b(?:") and body.endswith(r")\b"):
+    if body.startswith(r"\b(?:") and body.endswith(r")\b") and _wrapped(body):
         body = body[len(r"\b(?:") : -len(r")\b")]
     out: set[str] = set()
     for alt in _split_top(body):

@@ -35,7 +35,8 @@ _DIRECT = re.compile(
 )
 # Notice given before the change applies.
 _ADVANCE = re.compile(
-    r"\b(?:in advance|advance notice|prior notice|before (?:\w+ )?(?:changes?|it|they|the "
+    r"\b(?:in advance|advance notice|prior notice|before (?:any |a |the )?(?:\w+ )?"
+    r"(?:changes?|it|they|the "
     r"(?:changes?|update|revision)s?|\w+ takes? effect|taking effect)|prior to (?:\w+ )?"
     r"(?:changes?|the|its|their|it)|days'? (?:prior )?notice|notice period)\b"
 )

@@ -60,6 +60,9 @@ RIGHTS_CUE = re.compile(
     r"(?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
     r"limit|restrict|rectify|erase|appeal|view|see|export))\b|"
+    # "the Customer has 30 days to export its data"
+    r"\b(?:you|(?:the )?customers?|users?) (?:has|have) (?:[\w-]+ ){1,3}?to (?:request|export|"
+    r"download|object|access|delete|correct|withdraw|appeal)\b|"
     r"\b(?:to|can|may) opt[- ]out of\b|\ba valid opt-out of\b|\ban opt-out of\b"
 )
 # The user's own right to walk away (a provider's "we may terminate your account" is not one).
@@ -193,6 +196,9 @@ _PROTECTION = (
 PROVIDER_BLIND = frozenset({"end-to-end encryption", "zero-knowledge encryption"})
 
 
+_PROVIDER_PART = re.compile(r",? (?:after which|and then) we\b")
+
+
 def _may_match(rx: re.Pattern[str], text: str) -> bool:
     """False only when ``rx`` cannot match ``text``: none of the words its matches need is there.
 
@@ -268,7 +274,9 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
     if cue is None and ":" in sentence and _RIGHTS_ITEM.match(sentence):
         cue = _RIGHTS_VERB.match(clause)
     if cue:
-        tail = clause[cue.start() :]
+        # what the user may do, up to where the provider's own part starts ("..., after which
+        # we delete it" names no right to deletion)
+        tail = _PROVIDER_PART.split(clause[cue.start() :], maxsplit=1)[0]
         # "You may ask us to delete": the "may" is the user's, so the right is granted outright.
         # "Without affecting ..." is not a negation of the right itself.
         # A "not" after the right belongs to what follows it ("..., and this does not affect

@@ -254,9 +254,18 @@ def security_measure(view: HunkView) -> Iterator[Signal]:
             and not any(c.group == "protect" for c in s.practice.claims)
         ]
 
+    def states(sentences: Iterable[Sentence]) -> bool:
+        """Is a protection spoken of at all, as a verb or as a claim? (A "not" in its clause may
+        be another verb's: "encrypted in a form we cannot read"; a protection denied outright is
+        a modality flip, which the verb rules report.)"""
+        return any(
+            "protect" in s.practice.verbs or any(c.group == "protect" for c in s.practice.claims)
+            for s in sentences
+        )
+
     old = protects(view.old[i] for i in view.removed)
     new = protects(view.new[j] for j in view.added)
-    if new and not protects(view.old):
+    if new and not states(view.old):
         yield Signal(
             S.MAJOR,
             D.STRENGTHENS,
@@ -264,7 +273,7 @@ def security_measure(view: HunkView) -> Iterator[Signal]:
             f"new protection: '{w.snippet(new[0].raw, 60)}'",
             f"the policy now says {w.say(new[0].raw)}",
         )
-    if old and not protects(view.new):
+    if old and not states(view.new):
         yield Signal(
             S.MAJOR,
             D.WEAKENS,

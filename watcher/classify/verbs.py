@@ -67,7 +67,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"stor(?:e|es|ed|ing|age)",
             r"retain(?:s|ed|ing)?",
             r"retention",
-            r"keep(?:s|ing)?",
+            r"keep(?:s|ing)?(?! [^.;]{1,60}? from (?:being |\w+ing\b))",  # not "keeps it from"
             r"kept",
             r"maintain(?:s|ed|ing)?",
             r"sav(?:e|es|ed|ing)",
@@ -82,7 +82,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"(?:view|see)(?:s|ed|ing)?"
             r"(?= (?:the |your )?contents?\b| what(?:'s| is) (?:stored )?in)",
             r"possess",
-            r"read(?:s|ing)?(?!-only)",
+            r"(?<!you can )(?<!you may )read(?:s|ing)?(?!-only)",  # not the user reading
             r"inspect(?:s|ed|ing)?",
             r"scan(?:s|ned|ning)?",
             r"upload(?:s|ed|ing)?",
@@ -170,7 +170,7 @@ NEVER = re.compile(
 )
 NEGATION = re.compile(
     r"\b(?:not|n't|no|none|neither|nor|zero|without|nothing|free of|refrain from|no-logs?|"
-    r"prevent(?:s|ed|ing)? [^.;]{1,60}? from|"
+    r"(?:prevent|keep|stop)(?:s|ed|ing)? [^.;]{1,60}? from (?:being |\w+ing\b)|"
     r"non-logging)\b|n't\b"
 )
 EXCEPTION = re.compile(
