@@ -2785,3 +2785,21 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "period, and we delete the data when that period is over.",
         )
         assert not f.material, f.reasons
+
+    def test_dropping_the_promise_to_tell_a_subscriber_of_a_police_request_is_critical(
+        self,
+    ) -> None:
+        f = judge(
+            "If the police ask us about a subscriber, we will tell that subscriber before we "
+            "respond.",
+            "If the police ask us about a subscriber, we will respond as the law requires.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_two_step_verification_made_optional_weakens_security(self) -> None:
+        f = judge(
+            "Two-step verification is required every time you sign in.",
+            "Two-step verification is available when you sign in.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
+        assert Category.SECURITY in f.categories

@@ -126,6 +126,7 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"audit(?:s|ed|or)?",
             r"safeguards?",
             r"two-factor|2fa",
+            r"two-step (?:verification|authentication|login)|multi-factor|mfa",
             r"hash(?:ed|ing)?",
             r"access controls?",
             r"unauthori[sz]ed access",

@@ -115,7 +115,7 @@ _CHANGES = re.compile(r"\b(?:changes?|revisions?|updates?|amendments?|revised|up
 NOTIFY = re.compile(
     r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)? (?:you|users|affected)|let you know|"
     r"tell you|alert you|(?:tell|inform|warn)s? (?:the |that |this |each |any )?(?:affected |"
-    r"relevant )?(?:users?|"
+    r"relevant )?(?:users?|subscribers?|members?|account owners?|"
     r"customers?|account holders?)|e-?mail you|send you (?:an? )?(?:e-?mail|notice|message|copy)|"
     r"contact you (?:by|via) e-?mail|you will (?:get|receive) (?:an? )?(?:e-?mail|notice|"
     r"notification|message))\b"
