@@ -795,6 +795,15 @@ FLOORS = {
         "direction": 0.83,  # 0.860
         "severity_within_one": 0.90,  # 0.927
     },
+    # holdout17, the same: blind first measurement material 0.900, category F1 0.808, direction
+    # 0.867, within one 0.927, cosmetic rated major+ 0.133 (the changes a monitor sees most;
+    # measured after tuning on holdout13 to 16).
+    "holdout17": {
+        "material": 0.91,  # 0.940
+        "category_macro_f1": 0.78,  # 0.812
+        "direction": 0.88,  # 0.907
+        "severity_within_one": 0.94,  # 0.973
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -815,6 +824,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout14": 0.02,  # measured 0 (0.117 before)
     "holdout15": 0.02,  # measured 0.017: 1 of 60 (0.117 before)
     "holdout16": 0.02,  # measured 0.017: 1 of 60 (0.083 before)
+    "holdout17": 0.06,  # measured 0.050: 3 of 60 (0.133 before)
 }
 
 
@@ -838,7 +848,7 @@ def test_labelled_set_is_large_and_covers_every_label() -> None:
     assert sum(p["split"] == "holdout3" for p in pairs) >= 80
     assert sum(p["split"] == "holdout4" for p in pairs) >= 80
     assert sum(p["split"] == "holdout5" for p in pairs) >= 100
-    assert all(sum(p["split"] == f"holdout{n}" for p in pairs) == 150 for n in range(6, 17))
+    assert all(sum(p["split"] == f"holdout{n}" for p in pairs) == 150 for n in range(6, 18))
     assert {p["severity"] for p in pairs} == {s.value for s in Severity}
     assert {p["direction"] for p in pairs} == {d.value for d in Direction}
     assert {c for p in pairs for c in p["categories"]} == {c.value for c in Category}
