@@ -2813,3 +2813,12 @@ class TestPeriodsAndSafeguardsInHostingTerms:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.WEAKENS), f.reasons
         assert Category.SECURITY in f.categories
+
+    def test_resolver_queries_said_bare_that_are_now_written_to_a_log_is_critical(self) -> None:
+        f = judge(
+            "Our VPN servers run their own DNS resolvers. Queries are answered from memory and "
+            "are never written to a log.",
+            "Our VPN servers run their own DNS resolvers. Queries are answered from memory and "
+            "are written to a log for 24 hours.",
+        )
+        assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons

@@ -92,6 +92,9 @@ VPN_FIELDS: tuple[Term, ...] = tuple(
                 # "our DNS resolvers keep query logs": the resolver names what the logs are of
                 r"dns (?:resolvers?|servers?)\b[^.;:]{0,60}?\b(?:query|lookup|request) logs?",
                 r"(?:queries|lookups|requests) (?:sent |made )?to (?:our |the |its )?dns",
+                # "Queries are answered from memory": a resolver's queries, said bare
+                r"(?<![\w-] )queries(?= (?:are|is|were|get) (?:answered|resolved|logged|stored|"
+                r"kept|written|recorded))",
             ),
         ),
         (
