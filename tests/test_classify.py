@@ -2822,3 +2822,18 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "are written to a log for 24 hours.",
         )
         assert (f.severity, f.direction) == (Severity.CRITICAL, Direction.WEAKENS), f.reasons
+
+    def test_giving_the_seller_your_phone_number_shares_it(self) -> None:
+        f = judge(
+            "To ship your order, we give the seller your name and delivery address.",
+            "To ship your order, we give the seller your name, delivery address and phone number.",
+        )
+        assert f.material and Category.SHARING in f.categories, f.reasons
+
+    def test_sending_a_query_to_our_index_provider_is_sending_it_on(self) -> None:
+        f = judge(
+            "To fetch results, we send your search query to our index provider.",
+            "To fetch results, we send your search query and your approximate location to our "
+            "index provider.",
+        )
+        assert f.material and Category.SHARING in f.categories, f.reasons

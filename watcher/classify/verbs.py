@@ -44,9 +44,12 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             # "we do not send your name", "is never sent": sent on, unless to us or to you (not
             # "the queries you send", "messages sent before")
             r"(?:(?<=\bwe )|(?<=\bnot )|(?<=\bnever )|(?<=n't ))sends?(?! (?:you|us)\b)"
-            r"(?![^.;]{0,120}\bto (?:us|our|you|your)\b)",
+            r"(?![^.;]{0,120}\bto (?:us|you|your|our (?:own )?(?:servers?|systems?|cloud)))\b",
             r"(?:(?<=\bis )|(?<=\bare )|(?<=\bnot )|(?<=\bnever )|(?<=\bbe ))sent"
-            r"(?![^.;]{0,120}\bto (?:us|our|you|your)\b)",
+            r"(?![^.;]{0,120}\bto (?:us|you|your|our (?:own )?(?:servers?|systems?|cloud)))\b",
+            # "we give the seller your name": the one who receives it named before what is given
+            r"giv(?:e|es|ing)(?= (?:the|our|their|those|these|your) (?:sellers?|couriers?|drivers?|"
+            r"partners?|merchants?|advertisers?|restaurants?|shops?|stores?|dealers?|carriers?)\b)",
             r"make (?:[\w-]+ ){0,7}?available",
             r"releas(?:e|es|ed)",
             r"turn(?:s|ed)? over",
