@@ -2837,3 +2837,12 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "index provider.",
         )
         assert f.material and Category.SHARING in f.categories, f.reasons
+
+    def test_employees_who_can_now_download_and_correct_their_data_gain_rights(self) -> None:
+        f = judge(
+            "Employees can view the profile data their employer holds about them.",
+            "Employees can view and download the profile data their employer holds about them, "
+            "and can ask for it to be corrected.",
+        )
+        assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS), f.reasons
+        assert Category.USER_RIGHTS in f.categories

@@ -55,11 +55,12 @@ _RIGHTS_VERB = re.compile(
 )
 RIGHTS_CUE = re.compile(
     r"\b(?:right to|rights to|(?:you|(?:the )?customers?|(?:the )?controller|data subjects?|"
-    r"users?|individuals|parents?|guardians?) (?:can|may|are "
+    r"users?|individuals|parents?|guardians?|employees|members|subscribers|patients|students|"
+    r"account holders) (?:can|may|are "
     r"entitled to|is entitled to|have the option to|has the right to) (?:also )?"
     r"(?:request|ask|exercise|"
     r"obtain|access|delete|correct|object|opt|withdraw|lodge|update|download|export|audit|"
-    r"limit|restrict|rectify|erase|appeal|view|see|export))\b|"
+    r"limit|restrict|rectify|erase|appeal|view|see|export|review))\b|"
     # "the Customer has 30 days to export its data"
     r"\b(?:you|(?:the )?customers?|users?) (?:has|have) (?:[\w-]+ ){1,3}?to (?:request|export|"
     r"download|object|access|delete|correct|withdraw|appeal)\b|"
