@@ -78,6 +78,7 @@ CATEGORY_CUES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"vpn|hardware|primary|account))\b)",
             r"data controller",
             r"controller of",
+            r"data cent(?:er|re)s? (?:located |based )?in",
         ),
     ),
     (
