@@ -804,6 +804,15 @@ FLOORS = {
         "direction": 0.88,  # 0.907
         "severity_within_one": 0.94,  # 0.973
     },
+    # holdout18, the same: blind first measurement material 0.807, category F1 0.768, direction
+    # 0.800, within one 0.860, cosmetic rated major+ 0.150 (a cross-section of the market;
+    # measured after all of the third session's tuning, then tuned on only briefly).
+    "holdout18": {
+        "material": 0.79,  # 0.820
+        "category_macro_f1": 0.74,  # 0.771
+        "direction": 0.78,  # 0.813
+        "severity_within_one": 0.84,  # 0.873
+    },
 }
 # Ceilings on the share of cosmetic hunks rated major or above (noise is what users hate most).
 COSMETIC_MAJOR_CEILINGS = {
@@ -825,6 +834,7 @@ COSMETIC_MAJOR_CEILINGS = {
     "holdout15": 0.02,  # measured 0.017: 1 of 60 (0.117 before)
     "holdout16": 0.02,  # measured 0.017: 1 of 60 (0.083 before)
     "holdout17": 0.06,  # measured 0.050: 3 of 60 (0.133 before)
+    "holdout18": 0.14,  # measured 0.117: 7 of 60 (0.150 before); barely tuned on yet
 }
 
 
@@ -848,7 +858,7 @@ def test_labelled_set_is_large_and_covers_every_label() -> None:
     assert sum(p["split"] == "holdout3" for p in pairs) >= 80
     assert sum(p["split"] == "holdout4" for p in pairs) >= 80
     assert sum(p["split"] == "holdout5" for p in pairs) >= 100
-    assert all(sum(p["split"] == f"holdout{n}" for p in pairs) == 150 for n in range(6, 18))
+    assert all(sum(p["split"] == f"holdout{n}" for p in pairs) == 150 for n in range(6, 19))
     assert {p["severity"] for p in pairs} == {s.value for s in Severity}
     assert {p["direction"] for p in pairs} == {d.value for d in Direction}
     assert {c for p in pairs for c in p["categories"]} == {c.value for c in Category}
@@ -2846,3 +2856,21 @@ class TestPeriodsAndSafeguardsInHostingTerms:
         )
         assert (f.severity, f.direction) == (Severity.MAJOR, Direction.STRENGTHENS), f.reasons
         assert Category.USER_RIGHTS in f.categories
+
+    def test_servers_without_hard_disks_said_two_ways_are_the_same_promise(self) -> None:
+        f = judge(
+            "Every server boots from a read-only image and runs without a hard drive. Because "
+            "nothing is written to persistent storage, a reboot wipes all session data.",
+            "All our servers start from a read-only image and have no hard disks. Since nothing "
+            "is ever saved to permanent storage, restarting a server erases all session data.",
+        )
+        assert not f.material, f.reasons
+
+    def test_and_no_one_reads_starts_a_statement_of_its_own(self) -> None:
+        f = judge(
+            "Mail is scanned for malware. This scanning is automated and no human reads your "
+            "messages.",
+            "We scan mail for malware. The scanning is fully automated; no person reads your "
+            "messages.",
+        )
+        assert not f.material, f.reasons

@@ -76,7 +76,7 @@ class Practice:
 # ";|:|\(|\)|\bbut\b|...|,? and (?=...)|,? or (?=...)" does.
 _CLAUSE_SPLIT = re.compile(
     r"[;:()]|\b(?:but(?! (?:for )?nothing else)|however|whereas|although)\b|, (?:because|since)\b|"
-    r",? (?:and (?=(?:we|do|does|will|never|may|don't|doesn't|won't|it|they|is|are)\b)|"
+    r",? (?:and (?=(?:we|do|does|will|never|may|don't|doesn't|won't|it|they|is|are|no)\b)|"
     r"or (?=(?:we|will|may)\b))"
 )
 _CUTS = (

@@ -27,7 +27,9 @@ _VOLATILE = re.compile(
     r"ram[- ]only|diskless|volatile memory|"
     r"(?:never|not|nothing is(?: ever)?|n't) (?:ever )?(?:written|stored|saved|kept|write|store|"
     r"save|keep)s? (?:[\w']+ ){0,5}?(?:to|on) (?:a |the |any )?(?:disk|hard (?:drive|disk)s?|"
-    r"persistent storage))\b"
+    r"persistent storage|permanent storage))\b|"
+    # "runs without a hard drive", "have no hard disks": nothing to write to
+    r"\b(?:without (?:a |any )?|no )(?:hard (?:drive|disk)s?|disks?)\b"
 )
 _VPN_WORDS = re.compile(r"\b(?:vpn|connections?|sessions?|servers?|dns|traffic|tunnel)\b")
 _VOLATILE_GATE = gate_words(_VOLATILE)  # one of them is in every match: tested first
