@@ -2874,3 +2874,9 @@ class TestPeriodsAndSafeguardsInHostingTerms:
             "messages.",
         )
         assert not f.material, f.reasons
+
+    def test_logging_in_is_not_logging_data(self) -> None:
+        from watcher.classify.sentences import sentence
+
+        s = sentence("Students log in with a class code chosen by their teacher.")
+        assert "keep" not in s.practice.verbs, s.practice.verbs

@@ -141,6 +141,7 @@ _SCOPE_WORDS = frozenset(
         *("them", "they", "it", "its", "their", "covered"),
         # quantifiers: "applies to all our products" covers "every product" too
         *("all", "every", "each", "any", "our"),
+        *("process", "processe", "processed", "handle", "handled", "collect", "collected"),
         # a product renamed: "Streamora (previously Streamora Plus)"
         *("formerly", "previously", "renamed", "known"),
     }

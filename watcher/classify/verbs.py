@@ -66,7 +66,7 @@ VERB_GROUPS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
             r"collect(?:s|ed|ing|ion)?",
             r"gather(?:s|ed|ing)?",
             r"record(?:s|ed|ing)?",
-            r"log(?:s|ged|ging)?",
+            r"log(?:s|ged|ging)?(?! (?:in|on|into|out)\b)",  # not "students log in with a code"
             r"stor(?:e|es|ed|ing|age)",
             r"retain(?:s|ed|ing)?",
             r"retention",
