@@ -578,6 +578,11 @@ PURPOSES: tuple[Term, ...] = tuple(
     )
 )
 
+# The recipient classes that are the state: they ask for data and may be handed it, but saying
+# who asks ("requests from law enforcement") is no disclosure, and handing it over is government
+# access rather than sharing.
+AUTHORITIES = frozenset({"law enforcement", "government"})
+
 ALL_TERMS: tuple[Term, ...] = VPN_FIELDS + COMPANIES + RECIPIENT_CLASSES + PURPOSES + DATA_TYPES
 
 # The verbs and modality markers live in ``watcher.classify.verbs``; re-exported here.

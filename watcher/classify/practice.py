@@ -161,7 +161,6 @@ def _bound_verbs(clause: str, pos: int, verbs: list[_Verb]) -> list[_Verb]:
     return chain
 
 
-_REQUESTERS = frozenset({"law enforcement", "government"})
 _ASKS = ("ask", "request", "demand", "seek")
 _DEMANDS = (" request", " demand", " order", " subpoena")
 _SOURCE = re.compile(r"\bfrom (?:\w+ ){0,3}$")
@@ -295,8 +294,8 @@ def read(text: str) -> Practice:
             ]
             seen: set[str] = set()
             # "if the police ask for data": who asks, the subject of the verb, receives nothing yet
-            asking = term.name in _REQUESTERS and bool(bound) and pos < bound[0][0]
-            if term.name in _REQUESTERS and clause.startswith(_DEMANDS, pos + len(phrase)):
+            asking = term.name in lx.AUTHORITIES and bool(bound) and pos < bound[0][0]
+            if term.name in lx.AUTHORITIES and clause.startswith(_DEMANDS, pos + len(phrase)):
                 continue  # "the government requests we received": who asks, not who receives
             for group, sense, verb in targets:
                 if asking and group == "keep" and verb.startswith(_ASKS):

@@ -56,11 +56,6 @@ def practice_modality(view: HunkView) -> Iterator[Signal]:
         yield Signal(severity, direction, w.categories(n, vpn), reason, plain)
 
 
-# Authorities named with no verb are who asks for data ("requests from law enforcement are
-# reviewed"), not recipients: naming them or not, in a reworded sentence, changes nothing.
-_REQUESTERS = frozenset({"law enforcement", "government"})
-
-
 def _unresolved_match(c: cl.Claim, others: tuple[Sentence, ...]) -> bool:
     """Does a sentence on the other side state the same verb at the same strength of an object
     it names only by a pronoun ("we discard it", its noun in the sentence before)?"""
@@ -155,7 +150,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 f"{c.item} is now named as a recipient",
             )
         elif not c.verb and c.kind in ("data", "recipient"):
-            if c.item in _REQUESTERS or all(map(_only_named, claims)):
+            if c.item in lx.AUTHORITIES or all(map(_only_named, claims)):
                 continue  # "when law enforcement asks us": who asks, not who receives
             yield Signal(
                 S.MINOR,
@@ -173,7 +168,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
                 "purpose": "new purpose",
                 "right": "new right",
             }.get(c.kind, "new practice")
-            core = w.core(c, vpn) and c.item not in ("law enforcement", "government")
+            core = w.core(c, vpn) and c.item not in lx.AUTHORITIES
             direction = D.WEAKENS  # a permissive statement that was not there before
             severity = S.CRITICAL if core and direction is D.WEAKENS else S.MAJOR
             yield Signal(
@@ -225,7 +220,7 @@ def practice_items(view: HunkView) -> Iterator[Signal]:
         ):
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"recipient no longer named: {w.label(c)}", "")
         elif not c.verb and c.kind in ("data", "recipient"):
-            if c.item in _REQUESTERS or all(map(_only_named, claims)):
+            if c.item in lx.AUTHORITIES or all(map(_only_named, claims)):
                 continue
             yield Signal(S.MINOR, D.NEUTRAL, cats, f"no longer mentioned: {w.label(c)}", "")
         else:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 from watcher.classify import claim as cl
+from watcher.classify import lexicon as lx
 from watcher.classify.claim import Claim
 from watcher.classify.memo import memo
 from watcher.classify.quantities import durations
@@ -112,7 +113,7 @@ def categories(claim: Claim, vpn_context: bool) -> tuple[Category, ...]:
         and _ABROAD.search(claim.clause)
     ):
         cats.append(C.JURISDICTION)  # "transferred outside the EEA": where, not to whom
-    elif claim.group in ("share", "sell") and claim.item not in ("law enforcement", "government"):
+    elif claim.group in ("share", "sell") and claim.item not in lx.AUTHORITIES:
         cats.append(C.SHARING)
     elif claim.group == "source":
         cats.append(C.COLLECTION)
