@@ -17,7 +17,7 @@ from watcher.classify import weigh as w
 from watcher.classify.matching import Gated
 from watcher.classify.promises import PROVIDER_BLIND
 from watcher.classify.registry import Signal, rule
-from watcher.classify.sentences import HunkView, Sentence
+from watcher.classify.sentences import HunkView, Sentence, token
 from watcher.models import Category, Direction, HunkKind, Severity
 
 C = Category
@@ -499,9 +499,7 @@ def _list_items_gone(o: Sentence, n: Sentence) -> list[str]:
     if not gone or len(gone) > 3 or not n.tokens < o.tokens or gone & _NOT_LISTED:
         return []
     words = o.canon.split()
-    at = [
-        i for i, word in enumerate(words) if (word.rstrip("s") if len(word) > 3 else word) in gone
-    ]
+    at = [i for i, word in enumerate(words) if token(word) in gone]
     listed = all(
         (i > 0 and words[i - 1] in ("and", "or"))
         or (i + 1 < len(words) and words[i + 1] in ("and", "or"))

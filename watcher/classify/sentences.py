@@ -95,12 +95,17 @@ class Sentence:
     practice: pr.Practice
 
 
+def token(word: str) -> str:
+    """A word as sentences are compared by (``Sentence.tokens``): without a plural's "s"."""
+    return word.rstrip("s") if len(word) > 3 else word
+
+
 @memo(maxsize=4096)
 def sentence(raw: str) -> Sentence:
     cleaned = clean(raw)
     text = mask_dates(cleaned)
     found = _WORD.findall(text)
-    words = [w.rstrip("s") if len(w) > 3 else w for w in found]
+    words = map(token, found)
     return Sentence(
         raw=raw.strip(),
         text=text,
