@@ -461,20 +461,15 @@ def _plain(text: str) -> str:
     text = _LINK_DRESS.sub("", text).rstrip("/")
     text = _CODE_PREFIX.sub(r"\1", text)
     text = _ABBREVIATED.sub(lambda m: _SPELT_OUT[m.group(1)], text)
-    text = _COUNTRY_NAME.sub(lambda m: _COUNTRY_CODE[m.group(0)], text)
+    text = _COUNTRY_CODE.sub(lambda m: cues.country(m.group(0)), text)
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
 
 
 _SPELT_OUT = {"st": "street", "ste": "suite", "rd": "road", "ave": "avenue"}
-_COUNTRY_CODE = {
-    "united kingdom": "uk",
-    "united states of america": "us",
-    "united states": "us",
-    "usa": "us",
-}
-_COUNTRY_NAME = re.compile(r"\b(?:united kingdom|united states of america|united states|usa)\b")
+# A country written as its code ("UK", "USA"): ``cues.country`` spells it out.
+_COUNTRY_CODE = re.compile(r"(?<!\w)(?:uk|u\.k\.|usa|u\.s\.a\.|u\.s\.)(?!\w)")
 _ABBREVIATED = re.compile(r"\b(st|ste|rd|ave)\b\.?")
 _LINK_DRESS = re.compile(r"^(?:https?://)?(?:www\.)?")
 _CODE_PREFIX = re.compile(r"\b[a-z]{1,2}-(\d{4,5})\b")
