@@ -130,10 +130,8 @@ def identifiability(view: HunkView) -> Iterator[Signal]:
     """Data said to be aggregate or anonymous becomes tied to an account, or the reverse."""
     if view.moved:
         return
-    if (view.added or view.removed) and {_linked(s) for s in view.changed_old()} - {0} == {
-        _linked(s) for s in view.changed_new()
-    } - {0}:
-        return  # a sentence split or merged: "not linked to any user" moved beside its subject
+    if w.split_keeps(view, lambda side: {_linked(s) for s in side} - {0}):
+        return  # "not linked to any user" moved beside its subject
     for o, n in w.pairs_or_whole(view):
         a, b = _linked(o), _linked(n)
         dropped = a == -1 and b == 0 and _same_subject(o, n)

@@ -459,10 +459,8 @@ def quantifier_narrowed(view: HunkView) -> Iterator[Signal]:
     business trips" -> "all of your trips")."""
     if view.moved:
         return
-    if (view.added or view.removed) and sum(
-        len(_UNIVERSAL.findall(s.text)) for s in view.changed_old()
-    ) == sum(len(_UNIVERSAL.findall(s.text)) for s in view.changed_new()):
-        return  # a sentence split or merged: the "all" moved to the sentence beside it
+    if w.split_keeps(view, lambda side: sum(len(_UNIVERSALS.findall(s.text)) for s in side)):
+        return  # the "all" moved to the sentence beside it
     for o, n in w.pairs(view):
         before, after = len(_UNIVERSALS.findall(o.text)), len(_UNIVERSALS.findall(n.text))
         if before == after:

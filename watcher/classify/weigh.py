@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 
 from watcher.classify import claim as cl
@@ -335,6 +335,15 @@ def topics(s: Sentence) -> set[Category]:
 def pairs(view: HunkView) -> Iterator[tuple[Sentence, Sentence]]:
     for i, j in view.pairs:
         yield view.old[i], view.new[j]
+
+
+def split_keeps(view: HunkView, measure: Callable[[tuple[Sentence, ...]], object]) -> bool:
+    """Was a sentence split or merged (a sentence with no partner on a side) while ``measure``
+    of the changed text as a whole stayed the same? Then what it measures only moved to the
+    sentence beside it ("...; these counts are anonymous" -> "... . These counts are anonymous")."""
+    return bool(view.added or view.removed) and measure(view.changed_old()) == measure(
+        view.changed_new()
+    )
 
 
 def pairs_or_whole(view: HunkView) -> Iterator[tuple[Sentence, Sentence]]:
