@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from watcher.classify.claim import DO, MAY, NOT, Claim, unquoted
-from watcher.classify.matching import literal_runs, required_words
+from watcher.classify.matching import Gated, literal_runs, required_words
 
 SAFEGUARD = re.compile(
     r"\b(?:valid |legally binding |binding |lawful )?(?:court orders?|warrants?|subpoenas?|"
@@ -204,12 +204,12 @@ def _may_match(rx: re.Pattern[str], text: str) -> bool:
     """False only when ``rx`` cannot match ``text``: none of the words its matches need is there.
 
     The words are those of ``literal_runs``, which decide which texts a pattern is read in, and
-    those of ``required_words`` (``_can_match``), which only drop texts it cannot match.
+    those of ``required_words`` (as ``matching.Gated``), which only drop texts it cannot match.
     """
     gates = _GATES.get(rx.pattern)
     if gates is None:
         gates = _GATES[rx.pattern] = (
-            tuple(required_words(rx.pattern)),  # as _can_match: the fewer words, tested first
+            tuple(required_words(rx.pattern)),  # the fewer words, tested first
             tuple(literal_runs(rx.pattern)) or ("",),
         )
     required, literal = gates
@@ -217,19 +217,9 @@ def _may_match(rx: re.Pattern[str], text: str) -> bool:
     return any(map(text.__contains__, required)) and any(map(text.__contains__, literal))
 
 
-def _can_match(rx: re.Pattern[str], text: str) -> bool:
-    """False only when no match of ``rx`` can be in ``text``, read from its parse tree: a sound
-    gate that changes nothing but speed. The literal words of a pattern like ``RIGHTS_CUE``
-    include "to" and "the", which nearly every clause has; its required words are a handful."""
-    words = _REQUIRED.get(rx.pattern)
-    if words is None:  # ALWAYS, {""}, when nothing is required: every text passes
-        words = _REQUIRED[rx.pattern] = tuple(required_words(rx.pattern))
-    return any(map(text.__contains__, words))
-
-
-# Gate words by pattern: tables of the patterns, filled once, not memos of texts.
+# Gate words by pattern: a table of the patterns, filled once, not a memo of texts.
 _GATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-_REQUIRED: dict[str, tuple[str, ...]] = {}
+_PROSPECTIVES = Gated(PROSPECTIVE)
 
 
 def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
@@ -305,7 +295,7 @@ def special_claims(clause: str, level: int, sentence: str) -> list[Claim]:
             out.append(Claim("notify", item, "notice", level, -1, m.group(0), item, "", clause))
     m = (
         PROSPECTIVE.search(clause)
-        if any(map(clause.__contains__, _PROSPECTIVE_GATE)) and _can_match(PROSPECTIVE, clause)
+        if any(map(clause.__contains__, _PROSPECTIVE_GATE)) and _PROSPECTIVES.may_match(clause)
         else None
     )
     if m:  # the protection itself: previously collected data is not touched by the change
